@@ -1,0 +1,5 @@
+"""Allow ``python -m nypconsol``."""
+
+from nypconsol.cli import main
+
+main()

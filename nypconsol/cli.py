@@ -1,0 +1,344 @@
+"""The command line: parse options, call the core, pick a renderer, map errors to exit codes.
+
+Only click is imported at start-up; the core and rich are imported inside the commands, so
+``nypconsol --help`` starts about as fast as click itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from nypconsol import __version__
+from nypconsol.exitcodes import ExitCode
+
+PLAN_FORMATS = ("table", "json", "yaml", "markdown", "csv")
+_SUFFIX_FORMATS = {
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".txt": "table",
+}
+
+
+class Group(click.Group):
+    """Turns every error a command raises into a one-line message and a documented exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was written.", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+        except Exception as exc:  # the edge of the program: nothing else may show a traceback
+            from nypconsol.errors import NypconsolError
+
+            if isinstance(exc, NypconsolError):
+                message, code = str(exc), exc.exit_code
+            elif isinstance(exc, OSError):
+                message, code = f"{exc.strerror or exc} ({exc.filename or 'I/O'})", ExitCode.FAILURE
+            else:
+                if os.environ.get("NYPCONSOL_DEBUG"):
+                    raise
+                message = (
+                    f"internal error ({exc.__class__.__name__}: {exc}); please report it with "
+                    "the output of the same command run with NYPCONSOL_DEBUG=1"
+                )
+                code = ExitCode.FAILURE
+            click.echo(f"Error: {message}", err=True)
+            ctx.exit(code)
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from nypconsol.parsing import parse_date
+
+        try:
+            return parse_date(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2027-01-11 or 11/01/2027", param, ctx)
+
+
+# --- options defined once ------------------------------------------------------------------
+
+
+def version_option(f):  # type: ignore[no-untyped-def]
+    return click.version_option(__version__, "--version", prog_name="nypconsol")(f)
+
+
+def config_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "-c",
+        "--config",
+        metavar="FILE",
+        help="District mapping. Default: $NYPCONSOL_CONFIG, else ./config/accounts.yaml, else "
+        "the built-in mapping.",
+    )(f)
+
+
+def inventory_options(f):  # type: ignore[no-untyped-def]
+    f = click.option(
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of a CSV/YAML/JSON inventory (default UTF-8), e.g. cp1252.",
+    )(f)
+    f = click.option("--sheet", metavar="NAME", help="XLSX sheet to read (default: the first).")(f)
+    return click.option(
+        "-i",
+        "--inventory",
+        metavar="PATH",
+        help="Inventory of accounts: .csv, .xlsx, .yaml or .json. Default: the config's accounts: list.",
+    )(f)
+
+
+def color_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal)."
+    )(f)
+
+
+def _load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-untyped-def]
+    from nypconsol.pipeline import check, load_inputs
+
+    return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
+
+
+def _emit(text: str, output: str | None, *, bom: bool = False) -> None:
+    """Data to stdout, or atomically to the file the user named."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    from nypconsol.fileio import atomic_write
+
+    atomic_write(output, (("\ufeff" if bom else "") + text).encode("utf-8"))
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@version_option
+def cli() -> None:
+    """Plan the move from individual police social-media accounts to district accounts.
+
+    Reads an inventory of accounts and the district mapping, checks them, and plans where
+    each account goes and when. Start with: nypconsol plan
+    """
+
+
+@cli.command()
+@config_option
+@inventory_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for workflow annotations.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any finding).")
+@color_option
+@version_option
+def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type: ignore[no-untyped-def]
+    """Check the inventory and mapping, and report every finding at once.
+
+    Exit 0 when there are no errors, 1 when there are (or, with --strict, any warning).
+    """
+    from nypconsol.render.terminal import findings_text
+
+    checked = _load_and_check(config, inventory, sheet, encoding)
+    findings = checked.findings
+    accounts = len(checked.inputs.records)
+    if fmt == "json":
+        from nypconsol.render.envelope import findings_envelope
+        from nypconsol.render.files import to_json
+
+        click.echo(to_json(findings_envelope(findings, accounts)), nl=False)
+    elif fmt == "github":
+        from nypconsol.render.github import annotations
+
+        click.echo(annotations(findings), nl=False)
+        click.echo(
+            findings_text([], accounts).strip()
+            if not findings
+            else findings_text(findings, accounts).splitlines()[-1],
+            err=True,
+        )
+    else:
+        click.echo(findings_text(findings, accounts), nl=False)
+    failed = any(f.is_error for f in findings) or (strict and findings)
+    return _exit(ExitCode.INPUT_ERRORS if failed else ExitCode.OK)
+
+
+def _exit(code: ExitCode) -> None:
+    if code:
+        click.get_current_context().exit(code)
+
+
+@cli.command()
+@config_option
+@inventory_options
+@click.option("--start", type=DateType(), help="First announcement date (overrides policy.start).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(PLAN_FORMATS),
+    default=None,
+    help="Output format. Default: table, or from the -o file's extension.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the plan to FILE (atomically) instead of standard output.",
+)
+@color_option
+@version_option
+def plan(config, inventory, sheet, encoding, start, fmt, output, no_color):  # type: ignore[no-untyped-def]
+    """Plan each account's destination, action, announcement and closure dates.
+
+    With errors in the inputs it prints them and exits 1, writing nothing.
+    """
+    from nypconsol.pipeline import make_plan
+    from nypconsol.render.terminal import findings_text
+
+    checked = _load_and_check(config, inventory, sheet, encoding)
+    if checked.errors:
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+        click.echo(
+            "No plan was written: fix the errors above (nypconsol validate lists them).", err=True
+        )
+        return _exit(ExitCode.INPUT_ERRORS)
+    if checked.findings:
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+    result = make_plan(checked, start)
+    if result.start_source == "next working Monday":
+        click.echo(
+            f"No start date set: using the next working Monday, {result.start.isoformat()}. "
+            "Set policy.start or --start for a repeatable plan.",
+            err=True,
+        )
+    if fmt is None:
+        fmt = _SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "table") if output else "table"
+    _emit(
+        _render_plan(result, fmt, to_file=output not in (None, "-"), no_color=no_color),
+        output,
+        bom=fmt == "csv" and output not in (None, "-"),
+    )
+    if output not in (None, "-"):
+        click.echo(f"Wrote the plan ({len(result.entries)} accounts, {fmt}) to {output}", err=True)
+
+
+def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str:  # type: ignore[no-untyped-def]
+    from nypconsol.render import files
+
+    if fmt == "json":
+        return files.plan_json(result)
+    if fmt == "yaml":
+        return files.to_yaml(files.plan_document(result))
+    if fmt == "csv":
+        return files.plan_csv(result)
+    if fmt == "markdown":
+        return files.plan_markdown(result)
+    from nypconsol.render.terminal import MAX_TABLE_ROWS, make_console, print_plan
+
+    if to_file or not sys.stdout.isatty():
+        import io
+
+        buffer = io.StringIO()
+        print_plan(
+            result,
+            make_console(buffer, no_color=True, width=160),
+            max_rows=sys.maxsize if to_file else MAX_TABLE_ROWS,
+        )
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    print_plan(result, make_console(no_color=no_color))
+    return ""
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "yaml"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@color_option
+@version_option
+def districts(config, fmt, no_color):  # type: ignore[no-untyped-def]
+    """Show the district mapping: each district's destination accounts and areas."""
+    from nypconsol.pipeline import load_inputs
+    from nypconsol.render.terminal import findings_text
+
+    inputs = load_inputs(config, None)
+    errors = [f for f in inputs.findings if f.is_error]
+    if errors or inputs.config is None:
+        click.echo(findings_text(errors), err=True, nl=False)
+        return _exit(ExitCode.INPUT_ERRORS)
+    path = inputs.config_file.display
+    if fmt == "table":
+        from nypconsol.render.terminal import make_console, print_districts
+
+        print_districts(inputs.config, path, make_console(no_color=no_color))
+        return None
+    from nypconsol.render.envelope import districts_envelope
+    from nypconsol.render.files import to_json, to_yaml
+
+    document = districts_envelope(inputs.config, path)
+    click.echo(to_json(document) if fmt == "json" else to_yaml(document), nl=False)
+    return None
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite the starter files if they exist.")
+@version_option
+def init(directory, force):  # type: ignore[no-untyped-def]
+    """Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).
+
+    Refuses to overwrite existing files unless --force is given.
+    """
+    from importlib import resources
+
+    from nypconsol.config import LOCAL_CONFIG, built_in_config
+    from nypconsol.errors import InputError
+    from nypconsol.fileio import atomic_write, check_inside
+
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{directory} is a file, not a folder")
+    example = (resources.files("nypconsol") / "data" / "example-inventory.csv").read_bytes()
+    files = {folder / LOCAL_CONFIG: built_in_config(), folder / "inventory.csv": example}
+    # Decide about every target before writing any, so a refusal writes nothing.
+    for target in files:
+        if target.exists() or target.is_symlink():
+            check_inside(folder, target)
+    existing = [str(t) for t in files if t.exists() or t.is_symlink()]
+    if existing and not force:
+        raise InputError(
+            f"{', '.join(existing)} already exist(s): nothing was written; use --force to overwrite"
+        )
+    for target, data in files.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        check_inside(folder, target)
+        atomic_write(target, data)
+        click.echo(f"Wrote {target}", err=True)
+    click.echo(f"Next: cd {directory} && nypconsol plan -i inventory.csv", err=True)
+
+
+def main() -> None:
+    cli(prog_name="nypconsol")

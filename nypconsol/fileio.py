@@ -1,0 +1,50 @@
+"""Write output files atomically, and only where the user asked."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from nypconsol.errors import OutputError
+
+
+def atomic_write(path: str | Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over the target.
+
+    An interrupted run (Ctrl-C, a full disk) leaves the old file, or none, never half of one.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder; name a file")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
+    temp_name = None
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+        temp_name = None
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {exc.strerror or exc}; nothing was written"
+        ) from None
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+
+
+def check_inside(folder: Path, target: Path) -> None:
+    """Refuse a target that resolves outside ``folder`` (for instance through a symlink)."""
+    root = folder.resolve()
+    resolved = target.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise OutputError(
+            f"refusing to write {target}: it resolves to {resolved}, outside {folder}"
+        )

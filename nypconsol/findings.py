@@ -1,0 +1,96 @@
+"""Findings: what validation says about the inputs, and the one list of finding codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# Every code the tool can report: code -> (severity, what it means).
+# The README's "Finding codes" table is checked against this list by a test.
+CODES: dict[str, tuple[Severity, str]] = {
+    "unreadable-file": (E, "An input file is missing, is a folder, or cannot be read."),
+    "bad-encoding": (E, "The file is not UTF-8; re-save it as UTF-8 or pass --encoding."),
+    "malformed-file": (
+        E,
+        "The file cannot be parsed (broken CSV quoting, bad YAML/JSON, not XLSX).",
+    ),
+    "empty-file": (E, "The file holds no data."),
+    "unknown-sheet": (E, "The workbook has no sheet of the name given with --sheet."),
+    "duplicate-key": (E, "A YAML/JSON mapping repeats a key; which value was meant is unclear."),
+    "yaml-alias": (E, "YAML anchors/aliases are not accepted in inputs."),
+    "yaml-tag": (E, "A YAML tag such as !!python/object is not accepted."),
+    "bad-config": (E, "The district mapping is missing a section or has one of the wrong shape."),
+    "bad-record": (E, "An inventory record is not a mapping of column to value."),
+    "missing-column": (E, "The inventory has no handle or platform column."),
+    "duplicate-column": (E, "Two inventory columns have the same name."),
+    "extra-cells": (E, "A row has more cells than the header (often an unquoted comma)."),
+    "missing-value": (E, "A row has no handle or no platform."),
+    "invalid-handle": (E, "The handle breaks the platform's rules for handles."),
+    "unknown-platform": (E, "The platform is not one the tool knows."),
+    "duplicate-handle": (E, "Two rows name the same account."),
+    "unknown-district": (E, "The district column names no configured district."),
+    "unknown-area": (E, "The area is in no district's list of areas."),
+    "ambiguous-area": (E, "The area is listed under two or more districts."),
+    "no-area": (E, "The row has neither an area nor a district."),
+    "no-destination": (E, "Neither the district nor the force has an account on that platform."),
+    "bad-number": (E, "A number (followers) is not a whole number like 1234 or 1,234."),
+    "bad-date": (E, "A date is not ISO 2026-10-01 or UK 01/10/2026."),
+    "bad-status": (E, "The status is not active, dormant or closed."),
+    "bad-retain": (E, "The retain value is not yes or no."),
+    "retain-without-reason": (E, "An account to retain has no reason."),
+    "destination-account": (W, "The row is itself a destination account; it is never closed."),
+    "lookalike-handle": (W, "The handle looks like another account's: an impersonation risk."),
+    "area-district-mismatch": (W, "The area belongs to another district than the one given."),
+    "duplicate-area": (W, "The mapping lists the same area under two districts."),
+    "placeholder-accounts": (W, "The mapping still has placeholder destination handles."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing wrong (error) or worth a look (warning), with where it was found."""
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code][0]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Order findings by file and line so output is stable and reads top to bottom."""
+    return sorted(findings, key=lambda f: (f.file or "", f.line or 0, f.code, f.message))
+
+
+def count(findings: list[Finding]) -> dict[str, int]:
+    errors = sum(1 for f in findings if f.is_error)
+    return {"errors": errors, "warnings": len(findings) - errors}

@@ -1,0 +1,428 @@
+"""Read inventories (CSV, XLSX, YAML, JSON) into raw records, then parse them into accounts."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from pathlib import PurePath
+
+from nypconsol.config import InputFile, decode_text
+from nypconsol.findings import Finding
+from nypconsol.models import Account, RawRecord, Source
+from nypconsol.parsing import parse_count, parse_date, parse_yes_no, shorten
+from nypconsol.platforms import PLATFORMS, describe_bad_characters, normalise_handle, platform_id
+from nypconsol.safeload import LoadFailed, LocatedDict, LocatedList, load_json, load_yaml
+
+COLUMNS = (
+    "handle",
+    "platform",
+    "owner",
+    "collar_number",
+    "role",
+    "area",
+    "district",
+    "followers",
+    "last_post",
+    "status",
+    "retain",
+    "reason",
+)
+REQUIRED_COLUMNS = ("handle", "platform")
+STATUSES = ("active", "dormant", "closed")
+FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+}
+# Fields of a few hundred KB are nonsense but must be reported, not crash csv's 128 KB limit.
+csv.field_size_limit(64 * 1024 * 1024)
+
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
+def column_key(header: str) -> str:
+    """Header names case-insensitive, with spaces, hyphens and underscores alike."""
+    return _SEPARATORS.sub("_", header.strip().casefold()).strip("_")
+
+
+def read_records(
+    source: InputFile, *, sheet: str | None = None, encoding: str | None = None
+) -> tuple[list[RawRecord], list[Finding]]:
+    """Read an inventory file into raw records. Raises LoadFailed when nothing can be read."""
+    kind = FORMATS.get(PurePath(source.display).suffix.casefold())
+    if kind is None:
+        raise LoadFailed(
+            [
+                Finding(
+                    "unreadable-file",
+                    "cannot tell the inventory's format from its name: use a .csv, .xlsx, .yaml "
+                    "or .json file",
+                    source.display,
+                    None,
+                )
+            ]
+        )
+    if kind == "xlsx":
+        return _read_xlsx(source, sheet)
+    text = decode_text(source.data, source.display, encoding)
+    if kind == "csv":
+        return _read_csv(text, source.display)
+    loader = load_yaml if kind == "yaml" else load_json
+    document, findings = loader(text, source.display)
+    records, more = records_from_document(document, source.display)
+    return records, findings + more
+
+
+def records_from_document(document: object, file: str) -> tuple[list[RawRecord], list[Finding]]:
+    """Records from a YAML/JSON document: a list of mappings, or a mapping with ``accounts:``."""
+    if isinstance(document, LocatedDict) and "accounts" in document:
+        document = document["accounts"]
+    if document is None:
+        return [], []
+    if not isinstance(document, list):
+        raise LoadFailed(
+            [
+                Finding(
+                    "bad-record",
+                    "expected a list of accounts (or a mapping with an 'accounts:' list)",
+                    file,
+                    getattr(document, "line", 1),
+                )
+            ]
+        )
+    item_lines = document.item_lines if isinstance(document, LocatedList) else []
+    records: list[RawRecord] = []
+    findings: list[Finding] = []
+    for index, item in enumerate(document):
+        line = getattr(item, "line", None) or (item_lines[index] if item_lines else None)
+        if not isinstance(item, dict):
+            findings.append(
+                Finding(
+                    "bad-record",
+                    f"account {index + 1} is {shorten(str(item))!r}, not a mapping such as "
+                    "{handle: ..., platform: ...}",
+                    file,
+                    line,
+                )
+            )
+            continue
+        values: dict[str, str | None] = {}
+        for key, value in item.items():
+            column = column_key(str(key))
+            if isinstance(value, (dict, list)):
+                findings.append(
+                    Finding(
+                        "bad-record",
+                        f"{key!r} must be a single value, not a list or mapping",
+                        file,
+                        line,
+                    )
+                )
+                continue
+            values[column] = None if value is None else str(value)
+        records.append(RawRecord(values, Source(file, line)))
+    return records, findings
+
+
+def _header_columns(header: list[str], file: str) -> tuple[list[str | None], list[Finding]]:
+    """Map header cells to known columns (None for ignored ones) and check the required ones."""
+    findings: list[Finding] = []
+    columns: list[str | None] = []
+    seen: set[str] = set()
+    for cell in header:
+        key = column_key(cell or "")
+        if key in seen:
+            findings.append(
+                Finding("duplicate-column", f"the column {cell!r} appears twice: keep one", file, 1)
+            )
+            columns.append(None)
+            continue
+        seen.add(key)
+        columns.append(key if key in COLUMNS else None)
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        hint = ""
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            hint = " (the file seems to use another separator than commas: save it as CSV UTF-8)"
+        findings.append(
+            Finding(
+                "missing-column",
+                f"the header has no {' or '.join(repr(m) for m in missing)} column{hint}; columns "
+                f"found: {', '.join(repr(h) for h in header if h) or 'none'}",
+                file,
+                1,
+            )
+        )
+    return columns, findings
+
+
+def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]:  # type: ignore[no-untyped-def]
+    """Rows of cells with their line numbers (header first) -> records and findings."""
+    records: list[RawRecord] = []
+    findings: list[Finding] = []
+    columns: list[str | None] | None = None
+    width = 0
+    for line, cells in rows:
+        if not any(cell is not None and str(cell).strip() for cell in cells):
+            continue  # blank rows, as Excel leaves at the end
+        if columns is None:
+            columns, header_findings = _header_columns([str(c or "") for c in cells], file)
+            findings.extend(header_findings)
+            if any(f.code == "missing-column" for f in header_findings):
+                return [], findings
+            width = len(columns)
+            continue
+        if len(cells) > width and any(c is not None and str(c).strip() for c in cells[width:]):
+            findings.append(
+                Finding(
+                    "extra-cells",
+                    f"the row has {len(cells)} cells but the header has {width}: a value with a "
+                    "comma (such as 2,310) needs quotes; fix the row so nothing is lost",
+                    file,
+                    line,
+                )
+            )
+            continue
+        values = {
+            column: cell for column, cell in zip(columns, cells, strict=False) if column is not None
+        }
+        records.append(RawRecord(values, Source(file, line)))
+    if columns is None:
+        findings.append(
+            Finding("empty-file", "the file has no header row and no accounts", file, 1)
+        )
+    return records, findings
+
+
+def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ","
+    if "," not in first_line:
+        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    failures: list[Finding] = []
+
+    def rows():  # type: ignore[no-untyped-def]
+        # reader.line_num is the last physical line of a record, so the record starts one after
+        # the previous record's last line: the line a person sees in a spreadsheet.
+        start = 1
+        try:
+            for cells in reader:
+                yield start, cells
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            failures.append(
+                Finding(
+                    "malformed-file",
+                    f"broken CSV in the record starting at line {start} ({exc}): look for a "
+                    "stray or unclosed '\"'; the rest of the file was not read",
+                    file,
+                    start,
+                )
+            )
+
+    records, findings = _records_from_rows(rows(), file)
+    return records, findings + failures
+
+
+def _xlsx_cell(value: object) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], list[Finding]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    file = source.display
+    try:
+        workbook = load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise LoadFailed(
+            [
+                Finding(
+                    "malformed-file",
+                    f"not a readable Excel workbook ({exc.__class__.__name__}): save it as .xlsx "
+                    "from Excel, or export CSV UTF-8",
+                    file,
+                    None,
+                )
+            ]
+        ) from None
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise LoadFailed(
+                [
+                    Finding(
+                        "unknown-sheet",
+                        f"the workbook has no sheet {sheet!r}; its sheets are "
+                        f"{', '.join(repr(n) for n in workbook.sheetnames)}",
+                        file,
+                        None,
+                    )
+                ]
+            )
+        rows = (
+            (line, [_xlsx_cell(v) for v in values])
+            for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        )
+        return _records_from_rows(rows, file)
+    finally:
+        workbook.close()
+
+
+# --- parsing records into accounts -------------------------------------------------------------
+
+
+def _text(values: dict[str, str | None], column: str) -> str:
+    value = values.get(column)
+    return value.strip() if value else ""
+
+
+def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
+    """Check and parse one record. Returns None for the account when it cannot be identified."""
+    values, source = record.values, record.source
+    file, line = source.file, source.line
+    findings: list[Finding] = []
+
+    raw_handle = values.get("handle") or ""
+    raw_platform = _text(values, "platform")
+    handle = normalise_handle(raw_handle)
+    platform = platform_id(raw_platform) if raw_platform else None
+    if not handle:
+        findings.append(
+            Finding(
+                "missing-value", "the row has no handle: fill it in or delete the row", file, line
+            )
+        )
+    if not raw_platform:
+        findings.append(
+            Finding(
+                "missing-value",
+                "the row has no platform: fill in x, facebook, instagram, tiktok or mastodon",
+                file,
+                line,
+            )
+        )
+    elif platform is None:
+        choices = sorted({*PLATFORMS, "twitter"})
+        close = difflib.get_close_matches(raw_platform.casefold(), choices, n=1, cutoff=0.6)
+        hint = f" did you mean {close[0]!r}?" if close else ""
+        findings.append(
+            Finding(
+                "unknown-platform",
+                f"unknown platform {shorten(raw_platform)!r};{hint} use one of {', '.join(PLATFORMS)}",
+                file,
+                line,
+            )
+        )
+    if handle and platform and not PLATFORMS[platform].is_valid(handle):
+        rule = PLATFORMS[platform]
+        bad = describe_bad_characters(handle)
+        detail = f": it contains {bad}" if bad else ""
+        findings.append(
+            Finding(
+                "invalid-handle",
+                f"{rule.name} handle {shorten(handle)!r} is not valid{detail}; a {rule.name} "
+                f"handle is {rule.rule}",
+                file,
+                line,
+            )
+        )
+
+    followers = None
+    if raw := _text(values, "followers"):
+        try:
+            followers = parse_count(raw)
+        except ValueError:
+            findings.append(
+                Finding(
+                    "bad-number",
+                    f"followers {shorten(raw)!r} is not a whole number such as 1234 or 1,234 (leave it blank if unknown)",
+                    file,
+                    line,
+                )
+            )
+    last_post = None
+    if raw := _text(values, "last_post"):
+        try:
+            last_post = parse_date(raw)
+        except ValueError:
+            findings.append(
+                Finding(
+                    "bad-date",
+                    f"last_post {shorten(raw)!r} is not a date such as 2026-10-01 or 01/10/2026",
+                    file,
+                    line,
+                )
+            )
+    status = _text(values, "status").casefold() or "active"
+    if status not in STATUSES:
+        findings.append(
+            Finding(
+                "bad-status",
+                f"status {shorten(status)!r} is not one of {', '.join(STATUSES)}",
+                file,
+                line,
+            )
+        )
+    retain = False
+    if raw := _text(values, "retain"):
+        try:
+            retain = parse_yes_no(raw)
+        except ValueError:
+            findings.append(
+                Finding("bad-retain", f"retain {shorten(raw)!r} is not yes or no", file, line)
+            )
+    reason = _text(values, "reason")
+    if retain and not reason:
+        findings.append(
+            Finding(
+                "retain-without-reason",
+                "the account is to be retained but has no reason: say why in the reason column",
+                file,
+                line,
+            )
+        )
+
+    if not handle or platform is None:
+        return None, findings
+    account = Account(
+        handle=handle,
+        platform=platform,
+        owner=_text(values, "owner"),
+        collar_number=_text(values, "collar_number"),
+        role=_text(values, "role"),
+        area=_text(values, "area"),
+        district=_text(values, "district"),
+        followers=followers,
+        last_post=last_post,
+        status=status,
+        retain=retain,
+        reason=reason,
+        source=source,
+    )
+    return account, findings

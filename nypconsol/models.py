@@ -1,0 +1,127 @@
+"""The data classes that flow through load -> validate -> resolve -> plan -> render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+FORCE_ID = "force"  # the district id used for force-wide accounts
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from: the file as the user named it, and the line a person sees."""
+
+    file: str
+    line: int | None
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line}
+
+
+@dataclass(frozen=True, slots=True)
+class InputRef:
+    """An input file as given, how it was found, and the SHA-256 of its bytes."""
+
+    path: str
+    sha256: str
+    found_by: str  # "--config", "NYPCONSOL_CONFIG", "./config/accounts.yaml", "built-in", "-i"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "sha256": self.sha256, "found_by": self.found_by}
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    id: str
+    name: str
+    accounts: dict[str, str]  # platform id -> destination handle
+    areas: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Force:
+    name: str
+    accounts: dict[str, str]
+    reporting: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    start: dt.date | None
+    notice_days: int
+    waves: tuple[tuple[str, ...], ...]  # district ids (and "force") announced together
+    wave_gap_days: int  # calendar days between one wave's announcement and the next's
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    force: Force
+    districts: tuple[District, ...]
+    policy: Policy
+    placeholders: bool  # the destination handles are examples still to be replaced
+
+    def district(self, district_id: str) -> District | None:
+        for district in self.districts:
+            if district.id == district_id:
+                return district
+        return None
+
+    def district_name(self, district_id: str) -> str:
+        if district_id == FORCE_ID:
+            return f"{self.force.name} (force-wide)"
+        district = self.district(district_id)
+        return district.name if district else district_id
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One inventory row as read: normalised column names to the text written (or None)."""
+
+    values: dict[str, str | None]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One inventory row, parsed: the individual account to be moved, kept or skipped."""
+
+    handle: str
+    platform: str
+    owner: str
+    collar_number: str
+    role: str
+    area: str
+    district: str  # as written in the inventory, before resolution
+    followers: int | None
+    last_post: dt.date | None
+    status: str  # active, dormant or closed
+    retain: bool
+    reason: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """What happens to one account: where it goes and when."""
+
+    account: Account
+    district: str  # district id or "force"
+    action: str  # migrate, retain or skip
+    target: str | None
+    notice_date: dt.date | None
+    close_date: dt.date | None
+    wave: int | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    start: dt.date
+    start_source: str  # "--start", "policy.start" or "next working Monday"
+    inputs: dict[str, InputRef | None]
+    entries: tuple[PlanEntry, ...]
+    config: Config
+    notice_days: int
+    warnings: tuple = field(default=())

@@ -1,0 +1,61 @@
+"""Parsers for the values people type into spreadsheets: counts, dates, yes/no."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+", re.ASCII)
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", re.ASCII)
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", re.ASCII)
+_EXCEL_FLOAT = re.compile(r"([0-9]+)\.0+", re.ASCII)  # 1234.0, as spreadsheets store counts
+
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0", ""})
+
+
+def parse_count(text: str) -> int:
+    """``1234``, ``1,234`` or ``1234.0`` -> 1234. Raises ValueError for anything else.
+
+    ASCII digits only: ``int()`` alone would accept Arabic-Indic digits and ``1_000``.
+    """
+    text = text.strip()
+    if _COUNT.fullmatch(text):
+        return int(text.replace(",", ""))
+    if match := _EXCEL_FLOAT.fullmatch(text):
+        return int(match.group(1))
+    raise ValueError(text)
+
+
+@lru_cache(maxsize=4096)  # inventories repeat the same few hundred dates
+def parse_date(text: str) -> dt.date:
+    """ISO ``2026-10-01`` or UK ``01/10/2026`` -> date. Raises ValueError for anything else."""
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _UK_DATE.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        # Excel cells read from XLSX arrive as "2026-10-01 00:00:00".
+        head, _, tail = text.partition(" ")
+        if tail == "00:00:00" and _ISO_DATE.fullmatch(head):
+            return parse_date(head)
+        raise ValueError(text)
+    return dt.date(int(year), int(month), int(day))
+
+
+def parse_yes_no(text: str) -> bool:
+    """``yes``/``no`` (also y/n, true/false, 1/0, blank for no). Raises ValueError otherwise."""
+    folded = text.strip().casefold()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise ValueError(text)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A value fit to quote in a message: one line, at most ``limit`` characters."""
+    text = repr(text)[1:-1]  # shows control characters as escapes
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,257 @@
+"""The library entry points: load -> check (validate and resolve) -> plan. No printing, no exiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from nypconsol.config import InputFile, LoadedConfig, load_config, locate_config, read_input
+from nypconsol.findings import Finding, sort_findings
+from nypconsol.inventory import parse_record, read_records, records_from_document
+from nypconsol.models import FORCE_ID, Account, Config, Plan, PlanEntry, RawRecord
+from nypconsol.platforms import PLATFORMS, skeleton
+from nypconsol.resolve import Resolver
+from nypconsol.safeload import LoadFailed
+from nypconsol.schedule import next_working_monday, wave_dates
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything read from disk, before any checking beyond what reading needs."""
+
+    config_file: InputFile | None
+    inventory_file: InputFile | None
+    config: Config | None
+    records: list[RawRecord]
+    findings: list[Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The inputs checked and resolved: one entry per identifiable account, and all findings."""
+
+    inputs: Inputs
+    entries: list[PlanEntry]
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+
+class InputsHaveErrors(Exception):
+    """A plan was asked for, but the inputs have errors."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{sum(f.is_error for f in findings)} error(s) in the inputs")
+        self.findings = findings
+
+
+def load_inputs(
+    config: str | None = None,
+    inventory: str | None = None,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Inputs:
+    """Find and read the config and the inventory: -i when given (the config's own
+    ``accounts:`` list is then not used), else the config's ``accounts:``."""
+    environ = os.environ if environ is None else environ
+    findings: list[Finding] = []
+    config_file: InputFile | None = None
+    loaded = LoadedConfig(None, None, [])
+    try:
+        config_file = locate_config(config, environ)
+        loaded = load_config(config_file)
+    except LoadFailed as failed:
+        findings.extend(failed.findings)
+    findings.extend(loaded.findings)
+
+    inventory_file: InputFile | None = None
+    records: list[RawRecord] = []
+    try:
+        if inventory is not None:
+            inventory_file = read_input(inventory, "-i")
+            records, more = read_records(inventory_file, sheet=sheet, encoding=encoding)
+            findings.extend(more)
+        elif loaded.accounts is not None and config_file is not None:
+            records, more = records_from_document(loaded.accounts, config_file.display)
+            findings.extend(more)
+    except LoadFailed as failed:
+        findings.extend(failed.findings)
+    return Inputs(config_file, inventory_file, loaded.config, records, findings)
+
+
+def check(inputs: Inputs) -> Checked:
+    """Validate every record, then resolve districts, destinations and actions."""
+    findings = list(inputs.findings)
+    accounts: list[Account] = []
+    for record in inputs.records:
+        account, more = parse_record(record)
+        findings.extend(more)
+        if account is not None:
+            accounts.append(account)
+    findings.extend(_cross_record_findings(accounts))
+
+    entries: list[PlanEntry] = []
+    config = inputs.config
+    if config is not None:
+        resolver = Resolver(config)
+        findings.extend(_lookalikes_of_destinations(accounts, config))
+        for account in accounts:
+            entry, more = _resolve(account, resolver)
+            findings.extend(more)
+            if entry is not None:
+                entries.append(entry)
+        order = {d.id: i for i, d in enumerate(config.districts)}
+        order[FORCE_ID] = len(order)
+        entries.sort(
+            key=lambda e: (
+                order[e.district],
+                e.account.platform,
+                PLATFORMS[e.account.platform].handle_key(e.account.handle),
+            )
+        )
+    return Checked(inputs, entries, sort_findings(findings))
+
+
+def _resolve(account: Account, resolver: Resolver) -> tuple[PlanEntry | None, list[Finding]]:
+    district, findings = resolver.resolve_district(account)
+    if district is None:
+        return None, findings
+    owner = resolver.destination_owner(account)
+    if owner is not None:
+        findings.append(
+            Finding(
+                "destination-account",
+                f"@{account.handle} is the {resolver.config.district_name(owner)} destination "
+                "account: it is skipped, never closed; remove it from the inventory",
+                account.source.file,
+                account.source.line,
+            )
+        )
+        return PlanEntry(
+            account, district, "skip", None, None, None, None, "destination account"
+        ), findings
+    if account.status == "closed":
+        return PlanEntry(
+            account, district, "skip", None, None, None, None, "already closed"
+        ), findings
+    if account.retain:
+        return PlanEntry(
+            account, district, "retain", None, None, None, None, account.reason
+        ), findings
+    target = resolver.destination(account.platform, district)
+    if target is None:
+        platform = PLATFORMS[account.platform].name
+        findings.append(
+            Finding(
+                "no-destination",
+                f"neither {resolver.config.district_name(district)} nor the force has a {platform} "
+                f"account to move @{account.handle} to: add one under accounts: in the config, or "
+                "mark the row retain: yes with a reason",
+                account.source.file,
+                account.source.line,
+            )
+        )
+        return None, findings
+    return PlanEntry(account, district, "migrate", target, None, None, None, ""), findings
+
+
+def _cross_record_findings(accounts: list[Account]) -> list[Finding]:
+    """Duplicate accounts (errors naming both lines) and lookalike handles (warnings)."""
+    findings: list[Finding] = []
+    first_by_key: dict[tuple[str, str], Account] = {}
+    first_by_skeleton: dict[tuple[str, str], Account] = {}
+    for account in accounts:
+        platform = PLATFORMS[account.platform]
+        key = (account.platform, platform.handle_key(account.handle))
+        first = first_by_key.get(key)
+        if first is not None:
+            findings.append(
+                Finding(
+                    "duplicate-handle",
+                    f"{platform.name} account @{account.handle} is already listed at "
+                    f"{first.source.file}:{first.source.line} (@{first.handle}): keep one row",
+                    account.source.file,
+                    account.source.line,
+                )
+            )
+            continue
+        first_by_key[key] = account
+        look = (account.platform, skeleton(account.handle))
+        twin = first_by_skeleton.get(look)
+        if twin is not None:
+            findings.append(
+                Finding(
+                    "lookalike-handle",
+                    f"@{account.handle} looks like @{twin.handle} "
+                    f"({twin.source.file}:{twin.source.line}): check neither is an impersonation",
+                    account.source.file,
+                    account.source.line,
+                )
+            )
+        else:
+            first_by_skeleton[look] = account
+    return findings
+
+
+def _lookalikes_of_destinations(accounts: list[Account], config: Config) -> list[Finding]:
+    trusted: dict[tuple[str, str], str] = {}
+    for accounts_map in [config.force.accounts] + [d.accounts for d in config.districts]:
+        for platform, handle in accounts_map.items():
+            trusted[(platform, skeleton(handle))] = handle
+    findings = []
+    for account in accounts:
+        handle = trusted.get((account.platform, skeleton(account.handle)))
+        key_of = PLATFORMS[account.platform].handle_key
+        if handle is not None and key_of(handle) != key_of(account.handle):
+            findings.append(
+                Finding(
+                    "lookalike-handle",
+                    f"@{account.handle} looks like the destination account @{handle}: an "
+                    "impersonation risk; check who runs it",
+                    account.source.file,
+                    account.source.line,
+                )
+            )
+    return findings
+
+
+def make_plan(checked: Checked, start: dt.date | None = None, today: dt.date | None = None) -> Plan:
+    """Schedule every migrated account. ``start`` overrides the config's policy.start."""
+    if checked.errors or checked.inputs.config is None:
+        raise InputsHaveErrors(checked.findings)
+    config = checked.inputs.config
+    policy = config.policy
+    if start is not None:
+        start_source = "--start"
+    elif policy.start is not None:
+        start, start_source = policy.start, "policy.start"
+    else:
+        start = next_working_monday(today or dt.date.today())
+        start_source = "next working Monday"
+    wave_of = {d: i for i, wave in enumerate(policy.waves) for d in wave}
+    entries = []
+    for entry in checked.entries:
+        if entry.action == "migrate":
+            wave = wave_of.get(entry.district, 0)
+            notice, close = wave_dates(start, wave, policy.wave_gap_days, policy.notice_days)
+            entry = replace(entry, notice_date=notice, close_date=close, wave=wave + 1)
+        entries.append(entry)
+    inputs = {
+        "config": checked.inputs.config_file.ref() if checked.inputs.config_file else None,
+        "inventory": checked.inputs.inventory_file.ref() if checked.inputs.inventory_file else None,
+    }
+    return Plan(
+        start=start,
+        start_source=start_source,
+        inputs=inputs,
+        entries=tuple(entries),
+        config=config,
+        notice_days=policy.notice_days,
+        warnings=tuple(f for f in checked.findings if not f.is_error),
+    )

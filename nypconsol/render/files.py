@@ -1,0 +1,180 @@
+"""Machine formats: JSON, YAML, CSV (safe to open in Excel) and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from nypconsol.models import Plan
+from nypconsol.render.envelope import entry_dict, plan_envelope
+
+CSV_COLUMNS = (
+    "district",
+    "district_name",
+    "handle",
+    "platform",
+    "owner",
+    "collar_number",
+    "role",
+    "area",
+    "action",
+    "note",
+    "target",
+    "wave",
+    "notice_date",
+    "close_date",
+    "followers",
+    "status",
+    "last_post",
+    "url",
+    "target_url",
+    "source_file",
+    "source_line",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_json(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def plan_json(plan: Plan) -> str:
+    """The plan envelope with one account per line: readable, diff-friendly, and fast to write
+    (json's C encoder only runs without indentation)."""
+    head = json.dumps(plan_envelope(plan), indent=2, ensure_ascii=False)
+    rows = ",\n".join(
+        "    " + json.dumps(entry_dict(entry, plan.config), ensure_ascii=False)
+        for entry in plan.entries
+    )
+    accounts = f"[\n{rows}\n  ]" if rows else "[]"
+    return f'{head[:-2]},\n  "accounts": {accounts}\n}}\n'
+
+
+def plan_document(plan: Plan) -> dict:
+    document = plan_envelope(plan)
+    document["accounts"] = [entry_dict(entry, plan.config) for entry in plan.entries]
+    return document
+
+
+def to_yaml(document: dict) -> str:
+    import yaml
+
+    # Safe dumper: strings such as "NO" or "0123" are quoted, so they read back as written.
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def excel_safe(value: object) -> str:
+    """Neutralise text that Excel would run as a formula (=, +, -, @, tab, CR) with a leading '."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def plan_csv(plan: Plan) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in plan.entries:
+        row = entry_dict(entry, plan.config)
+        row["source_file"], row["source_line"] = row["source"]["file"], row["source"]["line"]
+        writer.writerow([excel_safe(row[column]) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def md_escape(value: object) -> str:
+    """Text safe in a Markdown table cell: no pipes, no HTML, no line breaks."""
+    if value is None or value == "":
+        return ""
+    text = " ".join(str(value).split())
+    for char, escaped in (
+        ("\\", "\\\\"),
+        ("|", "\\|"),
+        ("&", "&amp;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ("`", "\\`"),
+        ("*", "\\*"),
+        ("_", "\\_"),
+        ("[", "\\["),
+        ("]", "\\]"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _md_table(headers: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def plan_markdown(plan: Plan) -> str:
+    from nypconsol.render.envelope import plan_summary
+
+    summary = plan_summary(plan)
+    inputs = ", ".join(f"{name} `{ref.path}`" for name, ref in plan.inputs.items() if ref)
+    lines = [
+        "# Migration plan",
+        "",
+        f"Start {plan.start.isoformat()} ({plan.start_source}); notice period {plan.notice_days} "
+        f"days; inputs: {inputs}.",
+        "",
+        f"{summary['accounts']} accounts: {summary['migrate']} to migrate, {summary['retain']} to "
+        f"retain, {summary['skip']} to skip; {summary['followers_to_redirect']:,} followers to "
+        "redirect.",
+        "",
+        "## Summary by district",
+        "",
+    ]
+    lines += _md_table(
+        ["District", "Accounts", "Migrate", "Retain", "Skip", "Followers", "Announce", "Close"],
+        [
+            [
+                row["name"],
+                row["accounts"],
+                row["migrate"],
+                row["retain"],
+                row["skip"],
+                f"{row['followers_to_redirect']:,}",
+                row["notice_date"],
+                row["close_date"],
+            ]
+            for row in summary["districts"].values()
+        ],
+    )
+    lines += ["", "## Accounts", ""]
+    lines += _md_table(
+        [
+            "District",
+            "Handle",
+            "Platform",
+            "Owner",
+            "Action",
+            "Moves to",
+            "Announce",
+            "Close",
+            "Followers",
+        ],
+        [
+            [
+                plan.config.district_name(e.district),
+                "@" + e.account.handle,
+                e.account.platform,
+                e.account.owner,
+                e.action if e.action != "retain" else f"retain ({e.note})",
+                "@" + e.target if e.target else "",
+                e.notice_date,
+                e.close_date,
+                "" if e.account.followers is None else f"{e.account.followers:,}",
+            ]
+            for e in plan.entries
+        ],
+    )
+    if plan.warnings:
+        lines += ["", "## Warnings", ""]
+        lines += [
+            f"- {md_escape(f.location())}: {md_escape(f.message)} ({f.code})" for f in plan.warnings
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,262 @@
+"""Load YAML and JSON safely into plain dicts, lists and strings that remember their line numbers.
+
+YAML is composed to nodes and walked by hand instead of constructed, so every scalar stays the
+text that was written (``NO``, ``0123``, ``2026-10-01`` and ``12:30`` are strings), no tag can
+build a Python object, duplicate keys are reported with both lines, and aliases are refused
+before they can be expanded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import json.decoder
+import json.scanner
+
+import yaml
+
+from nypconsol.findings import Finding
+
+MAX_DEPTH = 64  # inventories and configs are a few levels deep; anything deeper is a mistake
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "omap", "value")
+}
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+try:  # libyaml is much faster; the pure-Python loader gives the same nodes
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+class LocatedDict(dict):
+    """A mapping that knows the line it starts on and the line of each key."""
+
+    __slots__ = ("key_lines", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+
+
+class LocatedList(list):
+    """A sequence that knows the line it starts on and the line of each item."""
+
+    __slots__ = ("item_lines", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+class LoadFailed(Exception):
+    """The document could not be loaded at all; ``findings`` says why."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(findings[0].message)
+        self.findings = findings
+
+
+def line_of(value: object, default: int | None = None) -> int | None:
+    return getattr(value, "line", default)
+
+
+def load_yaml(text: str, file: str) -> tuple[object, list[Finding]]:
+    """Parse one YAML document. Returns the value and any non-fatal findings (duplicate keys).
+
+    Raises LoadFailed when nothing usable can be read (syntax errors, aliases, tags, empty).
+    """
+    if ("*" in text or "&" in text) and (aliases := _alias_lines(text, file)):
+        raise LoadFailed(
+            [
+                Finding(
+                    "yaml-alias",
+                    "YAML aliases (*name) are not accepted in inputs: write the values out in full",
+                    file,
+                    line,
+                )
+                for line in sorted(set(aliases))
+            ]
+        )
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        where = f" (column {mark.column + 1})" if mark else ""
+        raise LoadFailed(
+            [
+                Finding(
+                    "malformed-file",
+                    f"not valid YAML: {problem}{where}; fix the syntax",
+                    file,
+                    line,
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise LoadFailed(
+            [Finding("malformed-file", f"not valid YAML: {exc}", file, None)]
+        ) from None
+    except RecursionError:
+        raise LoadFailed(
+            [Finding("malformed-file", "YAML is nested too deeply to be an inventory", file, None)]
+        ) from None
+    if node is None:
+        raise LoadFailed([Finding("empty-file", "the file is empty: expected YAML data", file, 1)])
+    walker = _Walker(file)
+    value = walker.walk(node, 0)
+    if walker.fatal:
+        raise LoadFailed(walker.fatal + walker.findings)
+    return value, walker.findings
+
+
+def _alias_lines(text: str, file: str) -> list[int]:
+    """Lines of alias events, found from the event stream so a bomb is never expanded."""
+    lines: list[int] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                lines.append(event.start_mark.line + 1)
+                if len(lines) >= 20:
+                    break
+    except yaml.YAMLError:
+        return lines  # the syntax error itself is reported by compose
+    return lines
+
+
+class _Walker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.findings: list[Finding] = []
+        self.fatal: list[Finding] = []
+
+    def walk(self, node: yaml.Node, depth: int) -> object:
+        line = node.start_mark.line + 1
+        if depth > MAX_DEPTH:
+            self.fatal.append(
+                Finding(
+                    "malformed-file",
+                    "YAML is nested too deeply to be an inventory",
+                    self.file,
+                    line,
+                )
+            )
+            return None
+        if node.tag not in _PLAIN_TAGS:
+            self.fatal.append(
+                Finding(
+                    "yaml-tag",
+                    f"the tag {node.tag!r} is not accepted: remove it and write the plain value",
+                    self.file,
+                    line,
+                )
+            )
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL_TAG and not node.style:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            items = LocatedList(line)
+            for child in node.value:
+                items.append(self.walk(child, depth + 1))
+                items.item_lines.append(child.start_mark.line + 1)
+            return items
+        mapping = LocatedDict(line)
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fatal.append(
+                    Finding(
+                        "malformed-file", "a mapping key must be plain text", self.file, key_line
+                    )
+                )
+                continue
+            key = key_node.value
+            if key in mapping.key_lines:
+                self.findings.append(
+                    Finding(
+                        "duplicate-key",
+                        f"the key {key!r} appears twice (lines {mapping.key_lines[key]} and "
+                        f"{key_line}): keep one",
+                        self.file,
+                        key_line,
+                    )
+                )
+                continue  # the first value stands; the finding is an error anyway
+            mapping.key_lines[key] = key_line
+            mapping[key] = self.walk(value_node, depth + 1)
+        return mapping
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def load_json(text: str, file: str) -> tuple[object, list[Finding]]:
+    """Parse JSON; objects become LocatedDict with the line they start on."""
+    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+    findings: list[Finding] = []
+    repeated_keys: list[str] = []  # keys repeated in the object being closed
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_right(newlines, pos - 1) + 1
+
+    def pairs_hook(pairs: list[tuple[str, object]]) -> LocatedDict:
+        result = LocatedDict(0)
+        for key, value in pairs:
+            if key in result:
+                repeated_keys.append(key)
+                continue
+            result[key] = value
+        return result
+
+    # Numbers stay the text written, as in YAML: the inventory parser reads them itself.
+    decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_int=str, parse_float=str)
+    parse_object = decoder.parse_object
+
+    def located_object(s_and_end, *args):  # type: ignore[no-untyped-def]
+        start = s_and_end[1]
+        obj, end = parse_object(s_and_end, *args)
+        obj.line = line_at(start)
+        # Inner objects were closed (and their repeats reported) before this one.
+        findings.extend(
+            Finding(
+                "duplicate-key",
+                f"the key {key!r} appears twice in one object: keep one",
+                file,
+                obj.line,
+            )
+            for key in repeated_keys
+        )
+        repeated_keys.clear()
+        return obj, end
+
+    # The C scanner never calls back into parse_object, so use the Python one to see positions.
+    decoder.parse_object = located_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    if not text.strip():
+        raise LoadFailed([Finding("empty-file", "the file is empty: expected JSON data", file, 1)])
+    try:
+        value = decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        raise LoadFailed(
+            [
+                Finding(
+                    "malformed-file",
+                    f"not valid JSON: {exc.msg} (column {exc.colno}); fix the syntax",
+                    file,
+                    exc.lineno,
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise LoadFailed(
+            [Finding("malformed-file", "JSON is nested too deeply to be an inventory", file, None)]
+        ) from None
+    return value, findings
