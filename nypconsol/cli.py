@@ -169,12 +169,7 @@ def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type
         from nypconsol.render.github import annotations
 
         click.echo(annotations(findings), nl=False)
-        click.echo(
-            findings_text([], accounts).strip()
-            if not findings
-            else findings_text(findings, accounts).splitlines()[-1],
-            err=True,
-        )
+        click.echo(findings_text(findings, accounts).splitlines()[-1], err=True)  # the count
     else:
         click.echo(findings_text(findings, accounts), nl=False)
     failed = any(f.is_error for f in findings) or (strict and findings)

@@ -340,14 +340,14 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
             )
         )
     if handle and platform and not PLATFORMS[platform].is_valid(handle):
-        rule = PLATFORMS[platform]
+        rules = PLATFORMS[platform]
         bad = describe_bad_characters(handle)
         detail = f": it contains {bad}" if bad else ""
         findings.append(
             Finding(
                 "invalid-handle",
-                f"{rule.name} handle {shorten(handle)!r} is not valid{detail}; a {rule.name} "
-                f"handle is {rule.rule}",
+                f"{rules.name} handle {shorten(handle)!r} is not valid{detail}; {rules.name} "
+                f"handles are {rules.rule}",
                 file,
                 line,
             )

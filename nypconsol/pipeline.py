@@ -235,11 +235,15 @@ def make_plan(checked: Checked, start: dt.date | None = None, today: dt.date | N
         start = next_working_monday(today or dt.date.today())
         start_source = "next working Monday"
     wave_of = {d: i for i, wave in enumerate(policy.waves) for d in wave}
+    dates_of_wave = {
+        wave: wave_dates(start, wave, policy.wave_gap_days, policy.notice_days)
+        for wave in {0, *wave_of.values()}
+    }
     entries = []
     for entry in checked.entries:
         if entry.action == "migrate":
             wave = wave_of.get(entry.district, 0)
-            notice, close = wave_dates(start, wave, policy.wave_gap_days, policy.notice_days)
+            notice, close = dates_of_wave[wave]
             entry = replace(entry, notice_date=notice, close_date=close, wave=wave + 1)
         entries.append(entry)
     inputs = {

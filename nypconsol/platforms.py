@@ -168,6 +168,8 @@ _CONFUSABLES = str.maketrans(
 
 def skeleton(handle: str) -> str:
     """A form under which lookalike handles (``NYP_Craven`` with Cyrillic ``а``, ``l``/``I``) are equal."""
+    if handle.isascii():  # the common case: no compatibility forms or invisible characters
+        return handle.casefold().translate(_CONFUSABLES)
     text = unicodedata.normalize("NFKC", handle).casefold()
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return text.translate(_CONFUSABLES)

@@ -6,6 +6,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nypconsol.findings import Finding
 from nypconsol.models import FORCE_ID, Account, Config
@@ -14,6 +15,7 @@ from nypconsol.platforms import PLATFORMS
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=8192)  # inventories repeat the same few hundred towns
 def area_key(text: str) -> str:
     """Compare place names ignoring case, spacing and punctuation: Brompton-on-Swale = brompton on swale."""
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -1,0 +1,58 @@
+"""The README is a contract: its tables and command docs must match the code."""
+
+from __future__ import annotations
+
+import re
+
+import click
+import pytest
+
+from nypconsol.cli import cli
+from nypconsol.exitcodes import ExitCode
+from nypconsol.findings import CODES
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _table_after(heading: str) -> list[list[str]]:
+    section = README.split(heading, 1)[1]
+    rows = []
+    for line in section.splitlines()[1:]:
+        if not line.strip():
+            if rows:
+                break
+            continue
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if set(cells[0]) <= {"-", " "}:
+            continue
+        rows.append(cells)
+    return rows[1:]  # drop the header row
+
+
+def test_finding_codes_table_matches_the_code():
+    rows = _table_after("## Finding codes")
+    documented = {row[0].strip("`"): (row[1], row[2]) for row in rows}
+    expected = {code: (sev.value, text) for code, (sev, text) in CODES.items()}
+    assert documented == expected
+
+
+def test_exit_codes_table_matches_the_enum():
+    rows = _table_after("## Exit codes")
+    documented = {int(row[0]): row[1] for row in rows}
+    assert documented == {code.value: code.name for code in ExitCode}
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_and_option_is_in_the_readme(name):
+    command = cli.commands[name]
+    assert f"### `nypconsol {name}" in README
+    section = README.split(f"### `nypconsol {name}", 1)[1].split("\n### ", 1)[0]
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            if set(param.opts) & {"--help", "--version", "--no-color"}:
+                continue  # documented once for every command
+            found = [o for o in param.opts if re.search(r"(?<![\w-])" + re.escape(o) + r"\b", section)]
+            assert found, (name, param.opts)
