@@ -84,9 +84,8 @@ def locate_config(option: str | None, environ: Mapping[str, str]) -> InputFile:
 def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
     """Bytes to text: UTF-8 (a BOM is fine) unless told otherwise; never silently garbled."""
     try:
-        if encoding:
-            return data.decode(encoding)
-        return data.decode("utf-8-sig")
+        # A byte-order mark is never part of the data, whatever encoding is named.
+        return data.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
     except LookupError:
         raise LoadFailed(
             [
@@ -103,6 +102,18 @@ def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = data[exc.start : exc.start + 1].hex().upper()
         name = encoding or "UTF-8"
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise LoadFailed(
+                [
+                    Finding(
+                        "bad-encoding",
+                        "the file is UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' "
+                        "instead, or pass --encoding utf-16",
+                        file,
+                        1,
+                    )
+                ]
+            ) from None
         raise LoadFailed(
             [
                 Finding(

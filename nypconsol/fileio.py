@@ -24,6 +24,8 @@ def atomic_write(path: str | Path, data: bytes) -> None:
     temp_name = None
     try:
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -38,6 +40,16 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         if temp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def _mode_for(target: Path) -> int:
+    """An existing file keeps its permissions; a new one gets 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def check_inside(folder: Path, target: Path) -> None:

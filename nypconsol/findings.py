@@ -33,6 +33,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "duplicate-column": (E, "Two inventory columns have the same name."),
     "extra-cells": (E, "A row has more cells than the header (often an unquoted comma)."),
     "missing-value": (E, "A row has no handle or no platform."),
+    "value-too-long": (E, "A value is far longer than any real one (often a missing quote)."),
     "invalid-handle": (E, "The handle breaks the platform's rules for handles."),
     "unknown-platform": (E, "The platform is not one the tool knows."),
     "duplicate-handle": (E, "Two rows name the same account."),

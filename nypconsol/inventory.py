@@ -31,6 +31,8 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("handle", "platform")
 STATUSES = ("active", "dormant", "closed")
+_FREE_TEXT = ("owner", "collar_number", "role", "area", "district")
+MAX_TEXT_LENGTH = 1000  # far beyond any real owner, area or reason
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -137,6 +139,9 @@ def _header_columns(header: list[str], file: str) -> tuple[list[str | None], lis
     seen: set[str] = set()
     for cell in header:
         key = column_key(cell or "")
+        if not key:  # a blank header cell: Excel leaves them after the last column
+            columns.append(None)
+            continue
         if key in seen:
             findings.append(
                 Finding("duplicate-column", f"the column {cell!r} appears twice: keep one", file, 1)
@@ -163,22 +168,25 @@ def _header_columns(header: list[str], file: str) -> tuple[list[str | None], lis
 
 
 def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]:  # type: ignore[no-untyped-def]
-    """Rows of cells with their line numbers (header first) -> records and findings."""
+    """Rows of text cells with their line numbers (header first) -> records and findings."""
     records: list[RawRecord] = []
     findings: list[Finding] = []
     columns: list[str | None] | None = None
     width = 0
+    ignored = False
+    append = records.append
     for line, cells in rows:
-        if not any(cell is not None and str(cell).strip() for cell in cells):
+        if not "".join(cells).strip():
             continue  # blank rows, as Excel leaves at the end
         if columns is None:
-            columns, header_findings = _header_columns([str(c or "") for c in cells], file)
+            columns, header_findings = _header_columns(cells, file)
             findings.extend(header_findings)
             if any(f.code == "missing-column" for f in header_findings):
                 return [], findings
             width = len(columns)
+            ignored = None in columns
             continue
-        if len(cells) > width and any(c is not None and str(c).strip() for c in cells[width:]):
+        if len(cells) > width and "".join(cells[width:]).strip():
             findings.append(
                 Finding(
                     "extra-cells",
@@ -189,10 +197,10 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
                 )
             )
             continue
-        values = {
-            column: cell for column, cell in zip(columns, cells, strict=False) if column is not None
-        }
-        records.append(RawRecord(values, Source(file, line)))
+        values = dict(zip(columns, cells, strict=False))  # short rows just lack keys
+        if ignored:
+            values.pop(None, None)  # the cells of columns nobody reads
+        append(RawRecord(values, Source(file, line)))
     if columns is None:
         findings.append(
             Finding("empty-file", "the file has no header row and no accounts", file, 1)
@@ -209,19 +217,21 @@ def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
     failures: list[Finding] = []
 
     def rows():  # type: ignore[no-untyped-def]
-        # reader.line_num is the last physical line of a record, so the record starts one after
-        # the previous record's last line: the line a person sees in a spreadsheet.
+        # The line reported is the row a spreadsheet shows (header = 1): a cell with line
+        # breaks spans several lines of text but one row, so count records, not lines.
         start = 1
+        text_line = 1  # where the record begins in the text, for quoting problems
         try:
             for cells in reader:
                 yield start, cells
-                start = reader.line_num + 1
+                start += 1
+                text_line = reader.line_num + 1
         except csv.Error as exc:
             failures.append(
                 Finding(
                     "malformed-file",
-                    f"broken CSV in the record starting at line {start} ({exc}): look for a "
-                    "stray or unclosed '\"'; the rest of the file was not read",
+                    f"broken CSV in row {start} (text line {text_line}: {exc}): "
+                    "look for a stray or unclosed '\"'; the rest of the file was not read",
                     file,
                     start,
                 )
@@ -231,11 +241,11 @@ def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
     return records, findings + failures
 
 
-def _xlsx_cell(value: object) -> str | None:
+def _xlsx_cell(value: object) -> str:
     import datetime as dt
 
     if value is None:
-        return None
+        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
@@ -271,8 +281,8 @@ def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], l
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
+        elif matches := [n for n in workbook.sheetnames if n.casefold() == sheet.casefold()]:
+            worksheet = workbook[matches[0]]  # Excel itself ignores case in sheet names
         else:
             raise LoadFailed(
                 [
@@ -297,20 +307,15 @@ def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], l
 # --- parsing records into accounts -------------------------------------------------------------
 
 
-def _text(values: dict[str, str | None], column: str) -> str:
-    value = values.get(column)
-    return value.strip() if value else ""
-
-
 def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
     """Check and parse one record. Returns None for the account when it cannot be identified."""
-    values, source = record.values, record.source
-    file, line = source.file, source.line
+    values, source = record
+    file, line = source
+    get = values.get
     findings: list[Finding] = []
 
-    raw_handle = values.get("handle") or ""
-    raw_platform = _text(values, "platform")
-    handle = normalise_handle(raw_handle)
+    raw_platform = (get("platform") or "").strip()
+    handle = normalise_handle(get("handle") or "")
     platform = platform_id(raw_platform) if raw_platform else None
     if not handle:
         findings.append(
@@ -354,7 +359,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
         )
 
     followers = None
-    if raw := _text(values, "followers"):
+    if raw := (get("followers") or "").strip():
         try:
             followers = parse_count(raw)
         except ValueError:
@@ -367,7 +372,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
                 )
             )
     last_post = None
-    if raw := _text(values, "last_post"):
+    if raw := (get("last_post") or "").strip():
         try:
             last_post = parse_date(raw)
         except ValueError:
@@ -379,7 +384,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
                     line,
                 )
             )
-    status = _text(values, "status").casefold() or "active"
+    status = (get("status") or "").strip().casefold() or "active"
     if status not in STATUSES:
         findings.append(
             Finding(
@@ -390,14 +395,14 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
             )
         )
     retain = False
-    if raw := _text(values, "retain"):
+    if raw := (get("retain") or "").strip():
         try:
             retain = parse_yes_no(raw)
         except ValueError:
             findings.append(
                 Finding("bad-retain", f"retain {shorten(raw)!r} is not yes or no", file, line)
             )
-    reason = _text(values, "reason")
+    reason = (get("reason") or "").strip()
     if retain and not reason:
         findings.append(
             Finding(
@@ -408,21 +413,35 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
             )
         )
 
+    texts = [(get(column) or "").strip() for column in _FREE_TEXT]
+    if max(map(len, texts)) > MAX_TEXT_LENGTH or len(reason) > MAX_TEXT_LENGTH:
+        for column, text in [*zip(_FREE_TEXT, texts, strict=True), ("reason", reason)]:
+            if len(text) > MAX_TEXT_LENGTH:
+                findings.append(
+                    Finding(
+                        "value-too-long",
+                        f"{column} is {len(text):,} characters long (at most {MAX_TEXT_LENGTH:,}): "
+                        f"it starts {shorten(text, 30)!r}; look for a missing quote",
+                        file,
+                        line,
+                    )
+                )
     if not handle or platform is None:
         return None, findings
+    owner, collar_number, role, area, district = texts
     account = Account(
-        handle=handle,
-        platform=platform,
-        owner=_text(values, "owner"),
-        collar_number=_text(values, "collar_number"),
-        role=_text(values, "role"),
-        area=_text(values, "area"),
-        district=_text(values, "district"),
-        followers=followers,
-        last_post=last_post,
-        status=status,
-        retain=retain,
-        reason=reason,
-        source=source,
+        handle,
+        platform,
+        owner,
+        collar_number,
+        role,
+        area,
+        district,
+        followers,
+        last_post,
+        status,
+        retain,
+        reason,
+        source,
     )
     return account, findings

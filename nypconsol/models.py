@@ -1,15 +1,20 @@
-"""The data classes that flow through load -> validate -> resolve -> plan -> render."""
+"""The data classes that flow through load -> validate -> resolve -> plan -> render.
+
+Records made once per inventory row (Source, RawRecord, Account, PlanEntry) are NamedTuples:
+immutable like frozen data classes, but several times cheaper to create, which matters at
+100,000 rows. The few per-run objects are frozen data classes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 FORCE_ID = "force"  # the district id used for force-wide accounts
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """Where a record came from: the file as the user named it, and the line a person sees."""
 
     file: str
@@ -61,30 +66,32 @@ class Config:
     districts: tuple[District, ...]
     policy: Policy
     placeholders: bool  # the destination handles are examples still to be replaced
+    # Lookups asked once per account when rendering: built once here.
+    _by_id: dict[str, District] = field(init=False, repr=False, compare=False)
+    _names: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {d.id: d for d in self.districts}
+        names = {d.id: d.name for d in self.districts}
+        names[FORCE_ID] = f"{self.force.name} (force-wide)"
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_names", names)
 
     def district(self, district_id: str) -> District | None:
-        for district in self.districts:
-            if district.id == district_id:
-                return district
-        return None
+        return self._by_id.get(district_id)
 
     def district_name(self, district_id: str) -> str:
-        if district_id == FORCE_ID:
-            return f"{self.force.name} (force-wide)"
-        district = self.district(district_id)
-        return district.name if district else district_id
+        return self._names.get(district_id, district_id)
 
 
-@dataclass(frozen=True, slots=True)
-class RawRecord:
+class RawRecord(NamedTuple):
     """One inventory row as read: normalised column names to the text written (or None)."""
 
     values: dict[str, str | None]
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(NamedTuple):
     """One inventory row, parsed: the individual account to be moved, kept or skipped."""
 
     handle: str
@@ -102,8 +109,7 @@ class Account:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class PlanEntry:
+class PlanEntry(NamedTuple):
     """What happens to one account: where it goes and when."""
 
     account: Account

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from nypconsol.config import InputFile, LoadedConfig, load_config, locate_config, read_input
 from nypconsol.findings import Finding, sort_findings
@@ -91,38 +91,38 @@ def check(inputs: Inputs) -> Checked:
     accounts: list[Account] = []
     for record in inputs.records:
         account, more = parse_record(record)
-        findings.extend(more)
+        if more:
+            findings.extend(more)
         if account is not None:
             accounts.append(account)
-    findings.extend(_cross_record_findings(accounts))
+    config = inputs.config
+    unique = _unique_accounts(accounts, config, findings)
 
     entries: list[PlanEntry] = []
-    config = inputs.config
     if config is not None:
         resolver = Resolver(config)
-        findings.extend(_lookalikes_of_destinations(accounts, config))
-        for account in accounts:
-            entry, more = _resolve(account, resolver)
-            findings.extend(more)
-            if entry is not None:
-                entries.append(entry)
         order = {d.id: i for i, d in enumerate(config.districts)}
         order[FORCE_ID] = len(order)
-        entries.sort(
-            key=lambda e: (
-                order[e.district],
-                e.account.platform,
-                PLATFORMS[e.account.platform].handle_key(e.account.handle),
-            )
-        )
+        decorated = []
+        for account, key in unique:
+            entry, more = _resolve(account, key, resolver)
+            if more:
+                findings.extend(more)
+            if entry is not None:
+                # (platform, key) is unique, so the entry itself is never compared.
+                decorated.append((order[entry.district], account.platform, key, entry))
+        decorated.sort()
+        entries = [item[3] for item in decorated]
     return Checked(inputs, entries, sort_findings(findings))
 
 
-def _resolve(account: Account, resolver: Resolver) -> tuple[PlanEntry | None, list[Finding]]:
+def _resolve(
+    account: Account, key: str, resolver: Resolver
+) -> tuple[PlanEntry | None, list[Finding]]:
     district, findings = resolver.resolve_district(account)
     if district is None:
         return None, findings
-    owner = resolver.destination_owner(account)
+    owner = resolver.destination_keys.get((account.platform, key))
     if owner is not None:
         findings.append(
             Finding(
@@ -161,15 +161,24 @@ def _resolve(account: Account, resolver: Resolver) -> tuple[PlanEntry | None, li
     return PlanEntry(account, district, "migrate", target, None, None, None, ""), findings
 
 
-def _cross_record_findings(accounts: list[Account]) -> list[Finding]:
-    """Duplicate accounts (errors naming both lines) and lookalike handles (warnings)."""
-    findings: list[Finding] = []
+def _unique_accounts(
+    accounts: list[Account], config: Config | None, findings: list[Finding]
+) -> list[tuple[Account, str]]:
+    """Drop repeated accounts (an error naming both lines) and flag lookalike handles
+    (warnings), against each other and against the destination accounts. Returns each
+    remaining account with its comparison key."""
+    trusted: dict[tuple[str, str], str] = {}
+    if config is not None:
+        for accounts_map in [config.force.accounts] + [d.accounts for d in config.districts]:
+            for platform, handle in accounts_map.items():
+                trusted[(platform, skeleton(handle))] = handle
+    unique: list[tuple[Account, str]] = []
     first_by_key: dict[tuple[str, str], Account] = {}
     first_by_skeleton: dict[tuple[str, str], Account] = {}
     for account in accounts:
         platform = PLATFORMS[account.platform]
-        key = (account.platform, platform.handle_key(account.handle))
-        first = first_by_key.get(key)
+        key = platform.handle_key(account.handle)
+        first = first_by_key.get((account.platform, key))
         if first is not None:
             findings.append(
                 Finding(
@@ -181,10 +190,11 @@ def _cross_record_findings(accounts: list[Account]) -> list[Finding]:
                 )
             )
             continue
-        first_by_key[key] = account
+        first_by_key[(account.platform, key)] = account
+        unique.append((account, key))
         look = (account.platform, skeleton(account.handle))
-        twin = first_by_skeleton.get(look)
-        if twin is not None:
+        twin = first_by_skeleton.setdefault(look, account)
+        if twin is not account:
             findings.append(
                 Finding(
                     "lookalike-handle",
@@ -194,31 +204,18 @@ def _cross_record_findings(accounts: list[Account]) -> list[Finding]:
                     account.source.line,
                 )
             )
-        else:
-            first_by_skeleton[look] = account
-    return findings
-
-
-def _lookalikes_of_destinations(accounts: list[Account], config: Config) -> list[Finding]:
-    trusted: dict[tuple[str, str], str] = {}
-    for accounts_map in [config.force.accounts] + [d.accounts for d in config.districts]:
-        for platform, handle in accounts_map.items():
-            trusted[(platform, skeleton(handle))] = handle
-    findings = []
-    for account in accounts:
-        handle = trusted.get((account.platform, skeleton(account.handle)))
-        key_of = PLATFORMS[account.platform].handle_key
-        if handle is not None and key_of(handle) != key_of(account.handle):
+        lookalike = trusted.get(look)
+        if lookalike is not None and platform.handle_key(lookalike) != key:
             findings.append(
                 Finding(
                     "lookalike-handle",
-                    f"@{account.handle} looks like the destination account @{handle}: an "
+                    f"@{account.handle} looks like the destination account @{lookalike}: an "
                     "impersonation risk; check who runs it",
                     account.source.file,
                     account.source.line,
                 )
             )
-    return findings
+    return unique
 
 
 def make_plan(checked: Checked, start: dt.date | None = None, today: dt.date | None = None) -> Plan:
@@ -244,7 +241,9 @@ def make_plan(checked: Checked, start: dt.date | None = None, today: dt.date | N
         if entry.action == "migrate":
             wave = wave_of.get(entry.district, 0)
             notice, close = dates_of_wave[wave]
-            entry = replace(entry, notice_date=notice, close_date=close, wave=wave + 1)
+            entry = PlanEntry(
+                entry.account, entry.district, "migrate", entry.target, notice, close, wave + 1, ""
+            )
         entries.append(entry)
     inputs = {
         "config": checked.inputs.config_file.ref() if checked.inputs.config_file else None,

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _casefold(handle: str) -> str:
@@ -34,8 +35,11 @@ class Platform:
         return self.key(handle)
 
     def profile_url(self, handle: str) -> str:
+        prefix, _, suffix = self.url.partition("{handle}")
+        if _:  # the usual form, built by concatenation: this runs once per account
+            return prefix + handle + suffix
         user, _, instance = handle.partition("@")
-        return self.url.format(handle=handle, user=user, instance=instance)
+        return self.url.format(user=user, instance=instance)
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -99,6 +103,7 @@ for _p in PLATFORMS.values():
         _ALIASES[_alias] = _p.id
 
 
+@lru_cache(maxsize=256)  # a few spellings recur on every row
 def platform_id(text: str) -> str | None:
     """The platform id for a name as people write it (``Twitter``, ``X``, ``fb``), or None."""
     return _ALIASES.get(" ".join(text.split()).casefold())

@@ -133,11 +133,6 @@ class Resolver:
                 return found.accounts[platform]
         return self.config.force.accounts.get(platform)
 
-    def destination_owner(self, account: Account) -> str | None:
-        """The district (or force) whose destination account this row is, if any."""
-        key = (account.platform, PLATFORMS[account.platform].handle_key(account.handle))
-        return self.destination_keys.get(key)
-
 
 def _did_you_mean(word: str, choices: list[str], labels: dict[str, str] | None = None) -> str:
     matches = difflib.get_close_matches(word, choices, n=2, cutoff=0.75)

@@ -21,7 +21,9 @@ MAX_DEPTH = 64  # inventories and configs are a few levels deep; anything deeper
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "omap", "value")
+    # "merge" is what a plain ``<<`` resolves to; it is only text here (a real merge needs an
+    # alias, and aliases are refused).
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "omap", "value", "merge")
 }
 _NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -107,7 +109,7 @@ def load_yaml(text: str, file: str) -> tuple[object, list[Finding]]:
         raise LoadFailed(
             [Finding("malformed-file", "YAML is nested too deeply to be an inventory", file, None)]
         ) from None
-    if node is None:
+    if node is None or (node.tag == _NULL_TAG and not node.value):  # nothing, or just "---"
         raise LoadFailed([Finding("empty-file", "the file is empty: expected YAML data", file, 1)])
     walker = _Walker(file)
     value = walker.walk(node, 0)

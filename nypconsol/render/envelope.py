@@ -18,8 +18,11 @@ def _date(value: dt.date | None) -> str | None:
 
 
 def entry_dict(entry: PlanEntry, config: Config) -> dict:
+    """One account of the plan, as the JSON, YAML and CSV outputs show it."""
     account = entry.account
     platform = PLATFORMS[account.platform]
+    target = entry.target
+    last_post = account.last_post
     return {
         "handle": account.handle,
         "platform": account.platform,
@@ -31,24 +34,24 @@ def entry_dict(entry: PlanEntry, config: Config) -> dict:
         "district_name": config.district_name(entry.district),
         "action": entry.action,
         "note": entry.note,
-        "target": entry.target,
+        "target": target,
         "url": platform.profile_url(account.handle),
-        "target_url": platform.profile_url(entry.target) if entry.target else None,
+        "target_url": platform.profile_url(target) if target else None,
         "wave": entry.wave,
         "notice_date": _date(entry.notice_date),
         "close_date": _date(entry.close_date),
         "followers": account.followers,
         "status": account.status,
-        "last_post": _date(account.last_post),
-        "source": account.source.as_dict(),
+        "last_post": last_post.isoformat() if last_post else None,
+        "source": {"file": account.source.file, "line": account.source.line},
     }
 
 
 def plan_summary(plan: Plan) -> dict:
+    """Counts, followers and dates per district (config order, force-wide last) and in total."""
     config = plan.config
-    district_ids = [d.id for d in config.districts] + [FORCE_ID]
     per_district: dict[str, dict] = {}
-    for district_id in district_ids:
+    for district_id in [d.id for d in config.districts] + [FORCE_ID]:
         district = config.district(district_id)
         per_district[district_id] = {
             "name": config.district_name(district_id),
@@ -61,25 +64,34 @@ def plan_summary(plan: Plan) -> dict:
             "notice_date": None,
             "close_date": None,
         }
+    notices: dict[str, set] = {}  # district -> its distinct dates (one per wave: a handful)
+    closes: dict[str, set] = {}
+    unknown_followers = 0
     for entry in plan.entries:
         row = per_district[entry.district]
         row["accounts"] += 1
         row[entry.action] += 1
         if entry.action == "migrate":
-            row["followers_to_redirect"] += entry.account.followers or 0
-            notice, close = _date(entry.notice_date), _date(entry.close_date)
-            row["notice_date"] = min(filter(None, [row["notice_date"], notice]))
-            row["close_date"] = max(filter(None, [row["close_date"], close]))
-    migrating = [e for e in plan.entries if e.action == "migrate"]
+            followers = entry.account.followers
+            if followers is None:
+                unknown_followers += 1
+            else:
+                row["followers_to_redirect"] += followers
+            notices.setdefault(entry.district, set()).add(entry.notice_date)
+            closes.setdefault(entry.district, set()).add(entry.close_date)
+    for district_id, dates in notices.items():
+        per_district[district_id]["notice_date"] = _date(min(dates))
+        per_district[district_id]["close_date"] = _date(max(closes[district_id]))
+    rows = per_district.values()
     return {
         "accounts": len(plan.entries),
-        "migrate": len(migrating),
-        "retain": sum(e.action == "retain" for e in plan.entries),
-        "skip": sum(e.action == "skip" for e in plan.entries),
-        "followers_to_redirect": sum(e.account.followers or 0 for e in migrating),
-        "followers_unknown": sum(e.account.followers is None for e in migrating),
-        "first_notice": _date(min((e.notice_date for e in migrating), default=None)),
-        "last_close": _date(max((e.close_date for e in migrating), default=None)),
+        "migrate": sum(r["migrate"] for r in rows),
+        "retain": sum(r["retain"] for r in rows),
+        "skip": sum(r["skip"] for r in rows),
+        "followers_to_redirect": sum(r["followers_to_redirect"] for r in rows),
+        "followers_unknown": unknown_followers,
+        "first_notice": min((r["notice_date"] for r in rows if r["notice_date"]), default=None),
+        "last_close": max((r["close_date"] for r in rows if r["close_date"]), default=None),
         "warnings": len(plan.warnings),
         "districts": per_district,
     }

@@ -43,10 +43,9 @@ def plan_json(plan: Plan) -> str:
     """The plan envelope with one account per line: readable, diff-friendly, and fast to write
     (json's C encoder only runs without indentation)."""
     head = json.dumps(plan_envelope(plan), indent=2, ensure_ascii=False)
-    rows = ",\n".join(
-        "    " + json.dumps(entry_dict(entry, plan.config), ensure_ascii=False)
-        for entry in plan.entries
-    )
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per account
+    config = plan.config
+    rows = ",\n".join(["    " + encode(entry_dict(entry, config)) for entry in plan.entries])
     accounts = f"[\n{rows}\n  ]" if rows else "[]"
     return f'{head[:-2]},\n  "accounts": {accounts}\n}}\n'
 
