@@ -14,6 +14,7 @@ import click
 
 from nypconsol import __version__
 from nypconsol.exitcodes import ExitCode
+from nypconsol.schemas import SCHEMA_NAMES
 
 PLAN_FORMATS = ("table", "json", "yaml", "markdown", "csv")
 _SUFFIX_FORMATS = {
@@ -170,6 +171,9 @@ def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type
 
         click.echo(annotations(findings), nl=False)
         click.echo(findings_text(findings, accounts).splitlines()[-1], err=True)  # the count
+        from nypconsol.render.github import findings_markdown
+
+        _step_summary(lambda: findings_markdown(findings, accounts))
     else:
         click.echo(findings_text(findings, accounts), nl=False)
     failed = any(f.is_error for f in findings) or (strict and findings)
@@ -181,6 +185,18 @@ def _exit(code: ExitCode) -> None:
         click.get_current_context().exit(code)
 
 
+def _step_summary(markdown) -> None:  # type: ignore[no-untyped-def]
+    """Append ``markdown()`` to $GITHUB_STEP_SUMMARY when it names a file (built only then: a
+    plan summary costs time on a large plan); a failure there is only a warning."""
+    if not os.environ.get("GITHUB_STEP_SUMMARY"):
+        return
+    from nypconsol.render.github import append_step_summary
+
+    problem = append_step_summary(markdown())
+    if problem:
+        click.echo(f"Warning: {problem}", err=True)
+
+
 @cli.command()
 @config_option
 @inventory_options
@@ -188,9 +204,10 @@ def _exit(code: ExitCode) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(PLAN_FORMATS),
+    type=click.Choice((*PLAN_FORMATS, "github")),
     default=None,
-    help="Output format. Default: table, or from the -o file's extension.",
+    help="Output format. Default: table, or from the -o file's extension. github: workflow "
+    "annotations for the findings (and the drift, with --check); the plan only goes to -o.",
 )
 @click.option(
     "-o",
@@ -198,25 +215,67 @@ def _exit(code: ExitCode) -> None:
     metavar="FILE",
     help="Write the plan to FILE (atomically) instead of standard output.",
 )
+@click.option(
+    "--check",
+    "check_plan",
+    metavar="PLAN.json",
+    help="Compare the plan with a committed plan file and print the drift (--format table, "
+    "json, markdown or github). Exit 0 same, 3 drift. Writes nothing unless -o is given.",
+)
 @color_option
 @version_option
-def plan(config, inventory, sheet, encoding, start, fmt, output, no_color):  # type: ignore[no-untyped-def]
+def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_color):  # type: ignore[no-untyped-def]
     """Plan each account's destination, action, announcement and closure dates.
 
-    With errors in the inputs it prints them and exits 1, writing nothing.
+    With errors in the inputs it prints them and exits 1, writing nothing. With --check
+    PLAN.json it compares the plan with PLAN.json instead of printing it: exit 0 when they are
+    the same, 3 when they differ. When $GITHUB_STEP_SUMMARY names a file, a Markdown summary
+    of the plan (or the drift) is appended to it.
     """
     from nypconsol.pipeline import make_plan
     from nypconsol.render.terminal import findings_text
 
+    side_output = check_plan is not None or fmt == "github"  # stdout holds a report, not the plan
+    if side_output and output == "-":
+        raise click.UsageError(
+            "-o - would mix the plan with the report on standard output: name a file"
+        )
+    if check_plan is not None and fmt in ("yaml", "csv"):
+        raise click.UsageError(
+            f"--format {fmt} is not a drift report: use table, json, markdown or github with --check"
+        )
+    committed = None
+    if check_plan is not None:
+        from nypconsol.drift import read_plan
+
+        committed = read_plan(check_plan)
     checked = _load_and_check(config, inventory, sheet, encoding)
+    if fmt == "github" and checked.findings:
+        from nypconsol.render.github import annotations
+
+        click.echo(annotations(checked.findings), nl=False)
     if checked.errors:
+        from nypconsol.render.github import findings_markdown
+
         click.echo(findings_text(checked.findings), err=True, nl=False)
         click.echo(
             "No plan was written: fix the errors above (nypconsol validate lists them).", err=True
         )
+        _step_summary(lambda: findings_markdown(checked.findings, len(checked.inputs.records)))
         return _exit(ExitCode.INPUT_ERRORS)
     if checked.findings:
         click.echo(findings_text(checked.findings), err=True, nl=False)
+    _refuse_to_overwrite_inputs(
+        output, [checked.inputs.config_file, checked.inputs.inventory_file], check_plan
+    )
+    if committed is not None and start is None and checked.inputs.config.policy.start is None:
+        # The clock must not cause drift: check against the date the committed plan used.
+        import datetime as dt
+
+        start = dt.date.fromisoformat(committed.document["start"])
+        click.echo(
+            f"No start date set: using the start of {check_plan}, {start.isoformat()}.", err=True
+        )
     result = make_plan(checked, start)
     if result.start_source == "next working Monday":
         click.echo(
@@ -224,6 +283,8 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, no_color):  # t
             "Set policy.start or --start for a repeatable plan.",
             err=True,
         )
+    if side_output:
+        return _check_or_annotate(result, committed, fmt, output)
     if fmt is None:
         fmt = _SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "table") if output else "table"
     _emit(
@@ -233,6 +294,84 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, no_color):  # t
     )
     if output not in (None, "-"):
         click.echo(f"Wrote the plan ({len(result.entries)} accounts, {fmt}) to {output}", err=True)
+    from nypconsol.render.files import plan_document
+    from nypconsol.render.github import plan_summary_markdown
+
+    _step_summary(lambda: plan_summary_markdown(plan_document(result)))
+    return None
+
+
+def _refuse_to_overwrite_inputs(output, inputs, check_plan) -> None:  # type: ignore[no-untyped-def]
+    """-o naming an input file would destroy it: refuse before anything is written."""
+    if output in (None, "-") or not os.path.exists(output):
+        return
+    paths = [f.display for f in inputs if f is not None and f.found_by != "built-in"]
+    for path in [*paths, check_plan]:
+        if path and os.path.exists(path) and os.path.samefile(path, output):
+            raise click.UsageError(
+                f"-o {output} is one of the inputs ({path}): write the plan to another file"
+            )
+
+
+CHECK_HEADING = "## nypconsol plan --check"
+
+
+def _check_or_annotate(result, committed, fmt: str | None, output: str | None) -> None:  # type: ignore[no-untyped-def]
+    """plan --check and plan --format github: a report on stdout; the plan only to -o FILE
+    (its format from the file's extension, JSON by default)."""
+    from nypconsol.render.files import plan_document
+
+    document = plan_document(result)
+    drift = None
+    if committed is not None:
+        from nypconsol.drift import compare_plans
+        from nypconsol.render import drift as report
+
+        drift = compare_plans(
+            committed.document,
+            document,
+            old_name=committed.path,
+            new_name="the rebuilt plan",
+            checked=True,
+        )
+        if fmt == "json":
+            click.echo(report.drift_json(drift), nl=False)
+        elif fmt == "markdown":
+            click.echo(report.drift_markdown(drift, heading=CHECK_HEADING), nl=False)
+        elif fmt == "github":
+            click.echo(
+                report.drift_annotations(
+                    drift, committed.path, committed.account_lines, committed.field_lines
+                ),
+                nl=False,
+            )
+            click.echo(report.headline(drift), err=True)
+        else:
+            click.echo(report.drift_text(drift), nl=False)
+    if output is not None:
+        file_fmt = _SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "json")
+        _emit(
+            _render_plan(result, file_fmt, to_file=True, no_color=True),
+            output,
+            bom=file_fmt == "csv",
+        )
+        click.echo(
+            f"Wrote the plan ({len(result.entries)} accounts, {file_fmt}) to {output}", err=True
+        )
+    if drift is None:
+        from nypconsol.render.github import plan_summary_markdown
+
+        click.echo(
+            f"Planned {len(result.entries)} accounts ({len(result.warnings)} warning(s)); "
+            + ("add -o FILE to write the plan." if output is None else "done."),
+            err=True,
+        )
+        _step_summary(lambda: plan_summary_markdown(document))
+        return None
+    from nypconsol.render.drift import drift_markdown
+
+    _step_summary(lambda: drift_markdown(drift, heading=CHECK_HEADING))
+    return _exit(ExitCode.OK if drift.equal else ExitCode.DRIFT)
 
 
 def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str:  # type: ignore[no-untyped-def]
@@ -335,5 +474,54 @@ def init(directory, force):  # type: ignore[no-untyped-def]
     click.echo(f"Next: cd {directory} && nypconsol plan -i inventory.csv", err=True)
 
 
+@cli.command()
+@click.argument("old", metavar="OLD.json")
+@click.argument("new", metavar="NEW.json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull-request comment, json for tools.",
+)
+@version_option
+def diff(old, new, fmt):  # type: ignore[no-untyped-def]
+    """Compare two plan files: accounts added, removed and changed, and plan settings.
+
+    Exit 0 when they plan the same, 3 when they differ, 1 when a file is not a plan.
+    """
+    from nypconsol.drift import compare_plans, read_plan
+    from nypconsol.render import drift as report
+
+    before, after = read_plan(old), read_plan(new)
+    drift = compare_plans(before.document, after.document, old_name=old, new_name=new, checked=True)
+    if fmt == "json":
+        click.echo(report.drift_json(drift), nl=False)
+    elif fmt == "markdown":
+        click.echo(report.drift_markdown(drift), nl=False)
+    else:
+        click.echo(report.drift_text(drift), nl=False)
+    return _exit(ExitCode.OK if drift.equal else ExitCode.DRIFT)
+
+
+@cli.command()
+@click.argument("name", metavar="NAME", type=click.Choice(SCHEMA_NAMES))
+@version_option
+def schema(name):  # type: ignore[no-untyped-def]
+    """Print the JSON Schema (draft 2020-12) of a JSON document the tool writes.
+
+    NAME is one of: plan, findings, districts, drift.
+    """
+    from nypconsol.schemas import schema_text
+
+    click.echo(schema_text(name), nl=False)
+
+
 def main() -> None:
+    # A short-lived process that builds a few objects per account and frees them at exit: the
+    # cyclic garbage collector would rescan 100,000 accounts again and again for nothing.
+    import gc
+
+    gc.disable()
     cli(prog_name="nypconsol")

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nypconsol.findings import Finding
-from nypconsol.models import FORCE_ID, Config, District, Force, InputRef, Policy, Source
+from nypconsol.models import BUILT_IN, FORCE_ID, Config, District, Force, InputRef, Policy, Source
 from nypconsol.parsing import parse_date, parse_yes_no, shorten
 from nypconsol.platforms import PLATFORMS, normalise_handle, platform_id
 from nypconsol.safeload import LoadFailed, LocatedDict, LocatedList, line_of, load_yaml
 
 ENV_VAR = "NYPCONSOL_CONFIG"
 LOCAL_CONFIG = Path("config") / "accounts.yaml"
-BUILT_IN = "(built-in default)"
 DEFAULT_NOTICE_DAYS = 14
 DEFAULT_WAVE_GAP_DAYS = 7
 REPORTING_KEYS = ("emergency", "non_emergency", "online")

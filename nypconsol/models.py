@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 FORCE_ID = "force"  # the district id used for force-wide accounts
+BUILT_IN = "(built-in default)"  # the name shown for the mapping packaged with the tool
 
 
 class Source(NamedTuple):

@@ -54,5 +54,7 @@ def test_every_command_and_option_is_in_the_readme(name):
         if isinstance(param, click.Option) and not param.hidden:
             if set(param.opts) & {"--help", "--version", "--no-color"}:
                 continue  # documented once for every command
-            found = [o for o in param.opts if re.search(r"(?<![\w-])" + re.escape(o) + r"\b", section)]
+            found = [
+                o for o in param.opts if re.search(r"(?<![\w-])" + re.escape(o) + r"\b", section)
+            ]
             assert found, (name, param.opts)
