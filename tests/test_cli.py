@@ -281,7 +281,7 @@ def test_validate_github_warning_annotation() -> None:
     result = run("validate", "--format", "github")
     assert result.exit_code == 0
     assert result.stdout == (
-        "::warning file=(built-in default),line=8,title=placeholder-accounts::"
+        "::warning title=placeholder-accounts::"
         f"{PLACEHOLDER_MESSAGE}\n"
     )
 

@@ -452,7 +452,7 @@ def test_check_github_format_points_at_the_committed_plan_lines(committed, tmp_p
     )
     assert result.stdout.splitlines() == [
         # The findings first (the shipped mapping's placeholder warning) ...
-        "::warning file=(built-in default),line=8,title=placeholder-accounts::the destination "
+        "::warning title=placeholder-accounts::the destination "
         "handles are placeholders: replace them with the real district accounts, then set "
         "placeholders: no",
         # ... then the drift (settings, added, removed, changed) on the committed plan's lines.
@@ -470,7 +470,7 @@ def test_plan_github_format_annotates_findings_and_writes_only_to_o(tmp_path):
     shutil.copy(EXAMPLE_INVENTORY, "inv.csv")
     result = run("plan", "-i", "inv.csv", "--format", "github")
     assert_clean(result, 0)
-    assert result.stdout.startswith("::warning file=(built-in default),line=8,")
+    assert result.stdout.startswith("::warning title=placeholder-accounts::")
     assert "add -o FILE to write the plan" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.csv"]
     result = run("plan", "-i", "inv.csv", "--format", "github", "-o", "plan.json")
