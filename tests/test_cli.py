@@ -280,10 +280,7 @@ def test_validate_github_annotations(files: Path) -> None:
 def test_validate_github_warning_annotation() -> None:
     result = run("validate", "--format", "github")
     assert result.exit_code == 0
-    assert result.stdout == (
-        "::warning title=placeholder-accounts::"
-        f"{PLACEHOLDER_MESSAGE}\n"
-    )
+    assert result.stdout == (f"::warning title=placeholder-accounts::{PLACEHOLDER_MESSAGE}\n")
 
 
 def test_validate_github_escapes_properties_and_data(files: Path) -> None:
