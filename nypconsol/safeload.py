@@ -23,7 +23,19 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
     # "merge" is what a plain ``<<`` resolves to; it is only text here (a real merge needs an
     # alias, and aliases are refused).
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "omap", "value", "merge")
+    for name in (
+        "str",
+        "int",
+        "float",
+        "bool",
+        "null",
+        "timestamp",
+        "map",
+        "seq",
+        "omap",
+        "value",
+        "merge",
+    )
 }
 _NULL_TAG = "tag:yaml.org,2002:null"
 
