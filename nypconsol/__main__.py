@@ -1,5 +1,5 @@
 """Allow ``python -m nypconsol``."""
 
-from nypconsol.cli import main
+from nypconsol.entry import run
 
-main()
+run()

@@ -62,12 +62,17 @@ class DateType(click.ParamType):
     name = "DATE"
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        from nypconsol.parsing import parse_date
+        from nypconsol.parsing import FIRST_YEAR, LAST_YEAR, parse_start_date
 
         try:
-            return parse_date(value)
+            return parse_start_date(value)
         except ValueError:
-            self.fail(f"{value!r} is not a date like 2027-01-11 or 11/01/2027", param, ctx)
+            self.fail(
+                f"{value!r} is not a date like 2027-01-11 or 11/01/2027 "
+                f"(years {FIRST_YEAR} to {LAST_YEAR})",
+                param,
+                ctx,
+            )
 
 
 # --- options defined once ------------------------------------------------------------------
@@ -110,6 +115,14 @@ def color_option(f):  # type: ignore[no-untyped-def]
 
 def _load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-untyped-def]
     from nypconsol.pipeline import check, load_inputs
+
+    is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
+    if sheet is not None and not is_xlsx:
+        raise click.UsageError("--sheet applies to an .xlsx inventory given with -i")
+    if encoding is not None and is_xlsx:
+        raise click.UsageError(
+            "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
+        )
 
     return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
 
@@ -268,15 +281,17 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
     _refuse_to_overwrite_inputs(
         output, [checked.inputs.config_file, checked.inputs.inventory_file], check_plan
     )
+    start_source = "--start"
     if committed is not None and start is None and checked.inputs.config.policy.start is None:
         # The clock must not cause drift: check against the date the committed plan used.
         import datetime as dt
 
         start = dt.date.fromisoformat(committed.document["start"])
+        start_source = str(committed.document.get("start_source") or "next working Monday")
         click.echo(
             f"No start date set: using the start of {check_plan}, {start.isoformat()}.", err=True
         )
-    result = make_plan(checked, start)
+    result = make_plan(checked, start, start_source=start_source)
     if result.start_source == "next working Monday":
         click.echo(
             f"No start date set: using the next working Monday, {result.start.isoformat()}. "
@@ -385,17 +400,14 @@ def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str:  # 
         return files.plan_csv(result)
     if fmt == "markdown":
         return files.plan_markdown(result)
-    from nypconsol.render.terminal import MAX_TABLE_ROWS, make_console, print_plan
+    from nypconsol.render.terminal import make_console, print_plan
 
     if to_file or not sys.stdout.isatty():
         import io
 
+        # Written to a file or a pipe, the table is data: every row, at a fixed width.
         buffer = io.StringIO()
-        print_plan(
-            result,
-            make_console(buffer, no_color=True, width=160),
-            max_rows=sys.maxsize if to_file else MAX_TABLE_ROWS,
-        )
+        print_plan(result, make_console(buffer, no_color=True, width=160), max_rows=sys.maxsize)
         return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
     print_plan(result, make_console(no_color=no_color))
     return ""

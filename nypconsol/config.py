@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from nypconsol.errors import NypconsolError
 from nypconsol.findings import Finding
 from nypconsol.models import BUILT_IN, FORCE_ID, Config, District, Force, InputRef, Policy, Source
-from nypconsol.parsing import parse_date, parse_yes_no, shorten
+from nypconsol.parsing import FIRST_YEAR, LAST_YEAR, parse_start_date, parse_yes_no, quoted
 from nypconsol.platforms import PLATFORMS, normalise_handle, platform_id
 from nypconsol.safeload import LoadFailed, LocatedDict, LocatedList, line_of, load_yaml
 
@@ -52,18 +53,22 @@ def built_in_config() -> bytes:
     return (Path(__file__).resolve().parent.parent / LOCAL_CONFIG).read_bytes()
 
 
-def read_input(path: str, found_by: str, code_file: str | None = None) -> InputFile:
-    """Read a file the user named; raise LoadFailed with an ``unreadable-file`` finding."""
+def read_input(path: str, found_by: str) -> InputFile:
+    """Read a file the user named.
+
+    A path that names no file is a problem with the inputs (an ``unreadable-file`` finding,
+    exit 1); a file that exists but cannot be read is an I/O failure (exit 4).
+    """
     try:
         return InputFile(path, Path(path).read_bytes(), found_by)
     except FileNotFoundError:
         problem = "no such file"
     except IsADirectoryError:
         problem = "it is a folder, not a file"
-    except PermissionError:
-        problem = "permission denied"
     except OSError as exc:
-        problem = exc.strerror or str(exc)
+        raise NypconsolError(
+            f"cannot read {path}: {exc.strerror or exc}; check its permissions"
+        ) from None
     raise LoadFailed(
         [Finding("unreadable-file", f"cannot read {path} ({problem}): check the path", path, None)]
     )
@@ -83,7 +88,10 @@ def locate_config(option: str | None, environ: Mapping[str, str]) -> InputFile:
 def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
     """Bytes to text: UTF-8 (a BOM is fine) unless told otherwise; never silently garbled."""
     try:
-        # A byte-order mark is never part of the data, whatever encoding is named.
+        # A UTF-8 byte-order mark says what the file is, whatever encoding was named; and a
+        # byte-order mark is never part of the data.
+        if data.startswith(b"\xef\xbb\xbf"):
+            encoding = "utf-8-sig"
         return data.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
     except LookupError:
         raise LoadFailed(
@@ -205,12 +213,19 @@ class _ConfigChecker:
                     line,
                 )
                 continue
+            if platform in result:
+                self.problem(
+                    "bad-config",
+                    f"{owner}: {name!r} names the {PLATFORMS[platform].name} account a second time: keep one",
+                    line,
+                )
+                continue
             handle = normalise_handle(raw) if isinstance(raw, str) else ""
             if not PLATFORMS[platform].is_valid(handle):
                 rule = PLATFORMS[platform].rule
                 self.problem(
                     "invalid-handle",
-                    f"{owner}: {PLATFORMS[platform].name} handle {shorten(str(raw))!r} is not valid ({rule})",
+                    f"{owner}: {PLATFORMS[platform].name} handle {quoted(str(raw))} is not valid ({rule})",
                     line,
                 )
                 continue
@@ -299,11 +314,12 @@ class _ConfigChecker:
         start = None
         if section.get("start") is not None:
             try:
-                start = parse_date(str(section["start"]))
+                start = parse_start_date(str(section["start"]))
             except ValueError:
                 self.problem(
                     "bad-date",
-                    f"policy.start {shorten(str(section['start']))!r} is not a date like 2027-01-11",
+                    f"policy.start {quoted(str(section['start']))} is not a date like 2027-01-11 "
+                    f"(years {FIRST_YEAR} to {LAST_YEAR})",
                     section.key_lines["start"],
                 )
         notice_days = self.whole_number(section, "notice_days", DEFAULT_NOTICE_DAYS)
@@ -324,7 +340,7 @@ class _ConfigChecker:
             return int(raw)
         self.problem(
             "bad-config",
-            f"policy.{key} must be a whole number of days from 1 to 365, not {shorten(str(raw))!r}",
+            f"policy.{key} must be a whole number of days from 1 to 365, not {quoted(str(raw))}",
             section.key_lines[key],
         )
         return default
@@ -336,6 +352,8 @@ class _ConfigChecker:
         if raw is None:
             return ()
         line = section.key_lines["waves"]
+        if isinstance(raw, LocatedList) and not raw:
+            return ()  # an empty list: one wave, as when waves is not given
         if not isinstance(raw, LocatedList) or not all(isinstance(w, LocatedList) for w in raw):
             self.problem(
                 "bad-config",

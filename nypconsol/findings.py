@@ -52,6 +52,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "area-district-mismatch": (W, "The area belongs to another district than the one given."),
     "duplicate-area": (W, "The mapping lists the same area under two districts."),
     "placeholder-accounts": (W, "The mapping still has placeholder destination handles."),
+    "empty-inventory": (W, "The inventory lists no accounts, so the plan is empty."),
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import PurePath
 from nypconsol.config import InputFile, decode_text
 from nypconsol.findings import Finding
 from nypconsol.models import Account, RawRecord, Source
-from nypconsol.parsing import parse_count, parse_date, parse_yes_no, shorten
+from nypconsol.parsing import parse_count, parse_date, parse_yes_no, quoted
 from nypconsol.platforms import PLATFORMS, describe_bad_characters, normalise_handle, platform_id
 from nypconsol.safeload import LoadFailed, LocatedDict, LocatedList, load_json, load_yaml
 
@@ -107,7 +107,7 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
             findings.append(
                 Finding(
                     "bad-record",
-                    f"account {index + 1} is {shorten(str(item))!r}, not a mapping such as "
+                    f"account {index + 1} is {quoted(str(item))}, not a mapping such as "
                     "{handle: ..., platform: ...}",
                     file,
                     line,
@@ -132,7 +132,9 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
     return records, findings
 
 
-def _header_columns(header: list[str], file: str) -> tuple[list[str | None], list[Finding]]:
+def _header_columns(
+    header: list[str], file: str, line: int
+) -> tuple[list[str | None], list[Finding]]:
     """Map header cells to known columns (None for ignored ones) and check the required ones."""
     findings: list[Finding] = []
     columns: list[str | None] = []
@@ -144,7 +146,9 @@ def _header_columns(header: list[str], file: str) -> tuple[list[str | None], lis
             continue
         if key in seen:
             findings.append(
-                Finding("duplicate-column", f"the column {cell!r} appears twice: keep one", file, 1)
+                Finding(
+                    "duplicate-column", f"the column {cell!r} appears twice: keep one", file, line
+                )
             )
             columns.append(None)
             continue
@@ -161,7 +165,7 @@ def _header_columns(header: list[str], file: str) -> tuple[list[str | None], lis
                 f"the header has no {' or '.join(repr(m) for m in missing)} column{hint}; columns "
                 f"found: {', '.join(repr(h) for h in header if h) or 'none'}",
                 file,
-                1,
+                line,
             )
         )
     return columns, findings
@@ -179,7 +183,7 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
         if not "".join(cells).strip():
             continue  # blank rows, as Excel leaves at the end
         if columns is None:
-            columns, header_findings = _header_columns(cells, file)
+            columns, header_findings = _header_columns(cells, file, line)
             findings.extend(header_findings)
             if any(f.code == "missing-column" for f in header_findings):
                 return [], findings
@@ -339,7 +343,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
         findings.append(
             Finding(
                 "unknown-platform",
-                f"unknown platform {shorten(raw_platform)!r};{hint} use one of {', '.join(PLATFORMS)}",
+                f"unknown platform {quoted(raw_platform)};{hint} use one of {', '.join(PLATFORMS)}",
                 file,
                 line,
             )
@@ -351,7 +355,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
         findings.append(
             Finding(
                 "invalid-handle",
-                f"{rules.name} handle {shorten(handle)!r} is not valid{detail}; {rules.name} "
+                f"{rules.name} handle {quoted(handle)} is not valid{detail}; {rules.name} "
                 f"handles are {rules.rule}",
                 file,
                 line,
@@ -366,7 +370,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
             findings.append(
                 Finding(
                     "bad-number",
-                    f"followers {shorten(raw)!r} is not a whole number such as 1234 or 1,234 (leave it blank if unknown)",
+                    f"followers {quoted(raw)} is not a whole number such as 1234 or 1,234 (leave it blank if unknown)",
                     file,
                     line,
                 )
@@ -379,7 +383,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
             findings.append(
                 Finding(
                     "bad-date",
-                    f"last_post {shorten(raw)!r} is not a date such as 2026-10-01 or 01/10/2026",
+                    f"last_post {quoted(raw)} is not a date such as 2026-10-01 or 01/10/2026",
                     file,
                     line,
                 )
@@ -389,7 +393,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
         findings.append(
             Finding(
                 "bad-status",
-                f"status {shorten(status)!r} is not one of {', '.join(STATUSES)}",
+                f"status {quoted(status)} is not one of {', '.join(STATUSES)}",
                 file,
                 line,
             )
@@ -400,7 +404,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
             retain = parse_yes_no(raw)
         except ValueError:
             findings.append(
-                Finding("bad-retain", f"retain {shorten(raw)!r} is not yes or no", file, line)
+                Finding("bad-retain", f"retain {quoted(raw)} is not yes or no", file, line)
             )
     reason = (get("reason") or "").strip()
     if retain and not reason:
@@ -421,7 +425,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
                     Finding(
                         "value-too-long",
                         f"{column} is {len(text):,} characters long (at most {MAX_TEXT_LENGTH:,}): "
-                        f"it starts {shorten(text, 30)!r}; look for a missing quote",
+                        f"it starts {quoted(text, 30)}; look for a missing quote",
                         file,
                         line,
                     )

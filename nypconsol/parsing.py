@@ -45,6 +45,17 @@ def parse_date(text: str) -> dt.date:
     return dt.date(int(year), int(month), int(day))
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # plan dates outside these years are typing mistakes
+
+
+def parse_start_date(text: str) -> dt.date:
+    """A plan's start date: a date as parse_date reads it, in a year a plan can use."""
+    day = parse_date(text)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(text)
+    return day
+
+
 def parse_yes_no(text: str) -> bool:
     """``yes``/``no`` (also y/n, true/false, 1/0, blank for no). Raises ValueError otherwise."""
     folded = text.strip().casefold()
@@ -55,7 +66,30 @@ def parse_yes_no(text: str) -> bool:
     raise ValueError(text)
 
 
-def shorten(text: str, limit: int = 60) -> str:
-    """A value fit to quote in a message: one line, at most ``limit`` characters."""
-    text = repr(text)[1:-1]  # shows control characters as escapes
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def quoted(text: str, limit: int = 60) -> str:
+    """A value fit to quote in a message: in quotes, on one line, control and invisible
+    characters shown as escapes (never raw, so they cannot garble a terminal), and cut to
+    ``limit`` characters."""
+    shown = ascii_safe_repr(text)
+    if len(shown) > limit + 2:
+        shown = shown[: limit + 1] + "…" + shown[0]
+    return shown
+
+
+def ascii_safe_repr(text: str) -> str:
+    """repr() of text, also escaping format characters (zero-width, right-to-left) that repr
+    leaves raw."""
+    import unicodedata
+
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cf", "Zl", "Zp") else c
+        for c in repr(text)
+    )
+
+
+def at_handle(handle: str) -> str:
+    """``@Handle`` for messages; quoted with escapes when it holds anything unusual."""
+    shown = "@" + handle
+    return (
+        shown if handle.isascii() and handle.isprintable() and len(handle) <= 60 else quoted(shown)
+    )

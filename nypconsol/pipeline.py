@@ -11,6 +11,7 @@ from nypconsol.config import InputFile, LoadedConfig, load_config, locate_config
 from nypconsol.findings import Finding, sort_findings
 from nypconsol.inventory import parse_record, read_records, records_from_document
 from nypconsol.models import FORCE_ID, Account, Config, Plan, PlanEntry, RawRecord
+from nypconsol.parsing import at_handle
 from nypconsol.platforms import PLATFORMS, skeleton
 from nypconsol.resolve import Resolver
 from nypconsol.safeload import LoadFailed
@@ -80,6 +81,17 @@ def load_inputs(
         elif loaded.accounts is not None and config_file is not None:
             records, more = records_from_document(loaded.accounts, config_file.display)
             findings.extend(more)
+        # An inventory was given (or the config has an accounts: list) but it is empty.
+        source = inventory_file or (config_file if loaded.accounts is not None else None)
+        if source is not None and not records and not any(f.is_error for f in findings):
+            findings.append(
+                Finding(
+                    "empty-inventory",
+                    "the inventory lists no accounts: add rows (handle, platform, area, ...)",
+                    source.display,
+                    None,
+                )
+            )
     except LoadFailed as failed:
         findings.extend(failed.findings)
     return Inputs(config_file, inventory_file, loaded.config, records, findings)
@@ -127,7 +139,7 @@ def _resolve(
         findings.append(
             Finding(
                 "destination-account",
-                f"@{account.handle} is the {resolver.config.district_name(owner)} destination "
+                f"{at_handle(account.handle)} is the {resolver.config.district_name(owner)} destination "
                 "account: it is skipped, never closed; remove it from the inventory",
                 account.source.file,
                 account.source.line,
@@ -147,11 +159,12 @@ def _resolve(
     target = resolver.destination(account.platform, district)
     if target is None:
         platform = PLATFORMS[account.platform].name
+        article = "an" if platform[0] in "AEIOU" else "a"
         findings.append(
             Finding(
                 "no-destination",
-                f"neither {resolver.config.district_name(district)} nor the force has a {platform} "
-                f"account to move @{account.handle} to: add one under accounts: in the config, or "
+                f"neither {resolver.config.district_name(district)} nor the force has {article} {platform} "
+                f"account to move {at_handle(account.handle)} to: add one under accounts: in the config, or "
                 "mark the row retain: yes with a reason",
                 account.source.file,
                 account.source.line,
@@ -183,8 +196,8 @@ def _unique_accounts(
             findings.append(
                 Finding(
                     "duplicate-handle",
-                    f"{platform.name} account @{account.handle} is already listed at "
-                    f"{first.source.file}:{first.source.line} (@{first.handle}): keep one row",
+                    f"{platform.name} account {at_handle(account.handle)} is already listed at "
+                    f"{first.source.file}:{first.source.line} ({at_handle(first.handle)}): keep one row",
                     account.source.file,
                     account.source.line,
                 )
@@ -198,7 +211,7 @@ def _unique_accounts(
             findings.append(
                 Finding(
                     "lookalike-handle",
-                    f"@{account.handle} looks like @{twin.handle} "
+                    f"{at_handle(account.handle)} looks like {at_handle(twin.handle)} "
                     f"({twin.source.file}:{twin.source.line}): check neither is an impersonation",
                     account.source.file,
                     account.source.line,
@@ -209,7 +222,7 @@ def _unique_accounts(
             findings.append(
                 Finding(
                     "lookalike-handle",
-                    f"@{account.handle} looks like the destination account @{lookalike}: an "
+                    f"{at_handle(account.handle)} looks like the destination account {at_handle(lookalike)}: an "
                     "impersonation risk; check who runs it",
                     account.source.file,
                     account.source.line,
@@ -218,14 +231,20 @@ def _unique_accounts(
     return unique
 
 
-def make_plan(checked: Checked, start: dt.date | None = None, today: dt.date | None = None) -> Plan:
-    """Schedule every migrated account. ``start`` overrides the config's policy.start."""
+def make_plan(
+    checked: Checked,
+    start: dt.date | None = None,
+    today: dt.date | None = None,
+    start_source: str = "--start",
+) -> Plan:
+    """Schedule every migrated account. ``start`` overrides the config's policy.start;
+    ``start_source`` says where it came from."""
     if checked.errors or checked.inputs.config is None:
         raise InputsHaveErrors(checked.findings)
     config = checked.inputs.config
     policy = config.policy
     if start is not None:
-        start_source = "--start"
+        pass
     elif policy.start is not None:
         start, start_source = policy.start, "policy.start"
     else:

@@ -42,6 +42,10 @@ class Platform:
         return self.url.format(user=user, instance=instance)
 
 
+# Instagram and TikTok: dots allowed, but not first, last or two together (so never ".." or ".").
+_DOTTED = r"(?!\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9._]{{1,{}}}"
+
+
 def _rule(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII)
 
@@ -61,8 +65,8 @@ PLATFORMS: dict[str, Platform] = {
             "facebook",
             "Facebook",
             ("fb", "face book", "facebook page"),
-            _rule(r"[A-Za-z0-9.]{5,50}"),
-            "at least 5 (at most 50) letters, digits or dots",
+            _rule(r"(?=[A-Za-z0-9.]*[A-Za-z0-9])[A-Za-z0-9.]{5,50}"),
+            "5 to 50 letters, digits or dots (not only dots)",
             "https://www.facebook.com/{handle}",
             _facebook_key,
         ),
@@ -70,16 +74,16 @@ PLATFORMS: dict[str, Platform] = {
             "instagram",
             "Instagram",
             ("ig", "insta"),
-            _rule(r"[A-Za-z0-9._]{1,30}"),
-            "1 to 30 letters, digits, dots or underscores",
+            _rule(_DOTTED.format(30)),
+            "1 to 30 letters, digits, dots or underscores, with no dot first, last or doubled",
             "https://www.instagram.com/{handle}/",
         ),
         Platform(
             "tiktok",
             "TikTok",
             ("tik tok", "tik-tok"),
-            _rule(r"[A-Za-z0-9._]{1,24}"),
-            "1 to 24 letters, digits, dots or underscores",
+            _rule(_DOTTED.format(24)),
+            "1 to 24 letters, digits, dots or underscores, with no dot first, last or doubled",
             "https://www.tiktok.com/@{handle}",
         ),
         Platform(

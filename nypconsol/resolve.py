@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from nypconsol.findings import Finding
 from nypconsol.models import FORCE_ID, Account, Config
+from nypconsol.parsing import quoted
 from nypconsol.platforms import PLATFORMS
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -76,7 +77,7 @@ class Resolver:
                 return None, [
                     Finding(
                         "unknown-district",
-                        f"district {account.district!r} is not configured;{hint} use one of "
+                        f"district {quoted(account.district)} is not configured;{hint} use one of "
                         f"{', '.join(choices)}",
                         file,
                         line,
@@ -86,7 +87,7 @@ class Resolver:
                 findings.append(
                     Finding(
                         "area-district-mismatch",
-                        f"area {account.area!r} is in {', '.join(area_districts)}, but the row says "
+                        f"area {quoted(account.area)} is in {', '.join(area_districts)}, but the row says "
                         f"{district}; the district column wins: check which is right",
                         file,
                         line,
@@ -108,7 +109,7 @@ class Resolver:
             return None, [
                 Finding(
                     "ambiguous-area",
-                    f"area {account.area!r} is listed under {' and '.join(area_districts)}: fill in "
+                    f"area {quoted(account.area)} is listed under {' and '.join(area_districts)}: fill in "
                     "the district column for this row, or keep the area in one district only",
                     file,
                     line,
@@ -118,7 +119,7 @@ class Resolver:
         return None, [
             Finding(
                 "unknown-area",
-                f"area {account.area!r} is in no district;{hint} add it to a district's areas "
+                f"area {quoted(account.area)} is in no district;{hint} add it to a district's areas "
                 "in the config, or fill in the district column",
                 file,
                 line,

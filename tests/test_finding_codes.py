@@ -243,6 +243,7 @@ CASES = [
         ("c.yaml", 1),
         config="c.yaml",
     ),
+    Case("empty-inventory", {"inv.csv": "handle,platform,area\r\n"}, "inv.csv", ("inv.csv", None)),
 ]
 
 
@@ -275,6 +276,7 @@ def test_severities_are_as_documented():
         "area-district-mismatch",
         "destination-account",
         "duplicate-area",
+        "empty-inventory",
         "lookalike-handle",
         "placeholder-accounts",
     ]

@@ -269,9 +269,9 @@ def test_the_same_column_twice_is_reported(write, checked):
     assert codes(result.findings) == [("duplicate-column", "error", "inventory.csv", 1)]
 
 
-def test_header_only_file_has_no_accounts_and_no_findings(write, checked):
+def test_header_only_file_has_no_accounts_and_an_empty_inventory_warning(write, checked):
     result = checked(write("inventory.csv", "handle,platform,area\r\n"))
-    assert codes(result.findings) == []
+    assert codes(result.findings) == [("empty-inventory", "warning", "inventory.csv", None)]
     assert result.entries == []
 
 

@@ -12,15 +12,23 @@ MAX_TABLE_ROWS = 500
 
 
 def make_console(file: IO[str] | None = None, *, no_color: bool = False, width: int | None = None):  # type: ignore[no-untyped-def]
-    """A console that never reads user text as markup, emoji codes or highlights."""
+    """A console that never reads user text as markup, emoji codes or highlights.
+
+    --no-color, NO_COLOR and TERM=dumb turn off every style, bold included (rich alone would
+    drop only the colours).
+    """
+    import os
+
     from rich.console import Console
 
+    plain = no_color or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
     return Console(
         file=file,
         markup=False,
         emoji=False,
         highlight=False,
-        no_color=no_color or None,
+        no_color=plain or None,
+        color_system=None if plain else "auto",
         width=width,
         soft_wrap=False,
     )

@@ -1,0 +1,189 @@
+"""Bad inputs found in review: each gives a clear finding or message, the documented exit code,
+and no traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nypconsol.cli import cli
+from tests.conftest import MINI_CONFIG
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def codes(findings):
+    return [(f.code, f.file, f.line) for f in findings]
+
+
+def test_an_input_that_exists_but_cannot_be_read_is_an_io_failure(write, monkeypatch):
+    write("inv.csv", "handle,platform,area\nAbc,x,Skipton\n")
+    original = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "inv.csv":
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = run("validate", "-i", "inv.csv")
+    assert result.exit_code == 4
+    assert result.stderr == "Error: cannot read inv.csv: Permission denied; check its permissions\n"
+
+
+def test_header_findings_name_the_header_line_after_blank_rows(write, checked):
+    result = checked(write("lead.csv", "\n\nhandle,plat\nAbc_1,x\n"))
+    assert codes(result.findings) == [("missing-column", "lead.csv", 3)]
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "31/12/1899"])
+def test_a_start_date_out_of_range_is_a_usage_error(date):
+    result = run("plan", "--start", date)
+    assert result.exit_code == 2
+    assert "is not a date like 2027-01-11 or 11/01/2027 (years 2000 to 2099)" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_policy_start_out_of_range_is_bad_date(write, checked):
+    write("c.yaml", MINI_CONFIG.replace("start: 2027-01-11", "start: 9999-12-30"))
+    result = checked(write("inv.csv", "handle,platform,area\nAbc_1,x,Skipton\n"), "c.yaml")
+    assert codes(result.findings) == [("bad-date", "c.yaml", 19)]
+
+
+def test_long_areas_are_cut_short_in_messages(write, checked):
+    area = "Z" * 200_000
+    result = checked(write("inv.csv", f"handle,platform,area\nAbc_1,x,{area}\n"))
+    messages = [f.message for f in result.findings]
+    assert [f.code for f in result.findings] == ["unknown-area", "value-too-long"]
+    assert all(len(m) < 300 for m in messages), [len(m) for m in messages]
+
+
+def test_control_and_bidi_characters_are_escaped_in_every_message(write, checked):
+    handle = "ab\x1b[31mRED\u202e"
+    result = checked(
+        write(
+            "inv.json",
+            json.dumps(
+                [
+                    {"handle": handle, "platform": "x", "area": "Skipton"},
+                    {"handle": handle.upper(), "platform": "x", "area": "Skipton"},
+                ]
+            ),
+        )
+    )
+    assert {f.code for f in result.findings} == {"invalid-handle", "duplicate-handle"}
+    for finding in result.findings:
+        assert "\x1b" not in finding.message and "\u202e" not in finding.message
+        assert "\\u202e" in finding.message
+
+
+def test_messages_escape_a_newline_once():
+    from nypconsol.parsing import quoted
+
+    assert quoted("x\n") == "'x\\n'"  # shown as 'x\n', not 'x\\n'
+    assert quoted("ab\u200bc") == "'ab\\u200bc'"
+
+
+def test_two_names_for_one_platform_in_the_config_is_bad_config(write, checked):
+    config = MINI_CONFIG.replace(
+        "accounts: {x: NYorksPolice, facebook: NorthYorkshirePolice}",
+        "accounts: {x: NYorksPolice, twitter: Other, facebook: NorthYorkshirePolice}",
+    )
+    write("c.yaml", config)
+    result = checked(write("inv.csv", "handle,platform,area\nAbc_1,x,Skipton\n"), "c.yaml")
+    assert codes(result.findings) == [("bad-config", "c.yaml", 3)]
+    assert "'twitter' names the X account a second time" in result.findings[0].message
+
+
+def test_a_utf8_bom_wins_over_a_named_encoding(write, checked):
+    data = "handle,platform,area\r\nSkiptonCops,x,Skipton\r\n".encode("utf-8-sig")
+    result = checked(write("bom.csv", data), encoding="cp1252")
+    assert codes(result.findings) == []
+    assert [e.account.handle for e in result.entries] == ["SkiptonCops"]
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle"),
+    [
+        ("instagram", ".."),
+        ("instagram", "."),
+        ("tiktok", "a."),
+        ("instagram", "a..b"),
+        ("facebook", "....."),
+    ],
+)
+def test_dot_only_and_badly_dotted_handles_are_invalid(write, checked, platform, handle):
+    result = checked(write("inv.csv", f"handle,platform,area\n{handle},{platform},Skipton\n"))
+    assert ("invalid-handle", "inv.csv", 2) in codes(result.findings)
+
+
+def test_an_empty_waves_list_means_one_wave(write, checked):
+    write("c.yaml", MINI_CONFIG + "  waves: []\n")
+    result = checked(write("inv.csv", "handle,platform,area\nAbc_1,x,Skipton\n"), "c.yaml")
+    assert codes(result.findings) == []
+
+
+def test_check_without_a_start_keeps_the_committed_start_source(write):
+    write("c.yaml", MINI_CONFIG.replace("  start: 2027-01-11\n", ""))
+    write("inv.csv", "handle,platform,area\nAbc_1,x,Skipton\n")
+    assert (
+        run(
+            "plan", "-c", "c.yaml", "-i", "inv.csv", "--start", "2027-01-11", "-o", "committed.json"
+        ).exit_code
+        == 0
+    )
+    result = run(
+        "plan", "-c", "c.yaml", "-i", "inv.csv", "--check", "committed.json", "-o", "rebuilt.json"
+    )
+    assert result.exit_code == 0, result.output
+    rebuilt = json.loads(Path("rebuilt.json").read_text())
+    assert (rebuilt["start"], rebuilt["start_source"]) == ("2027-01-11", "--start")
+
+
+def test_a_piped_table_lists_every_account(write):
+    rows = "".join(f"Acct{i},x,Skipton\n" for i in range(600))
+    write("inv.csv", "handle,platform,area\n" + rows)
+    result = run("plan", "-c", write("c.yaml", MINI_CONFIG), "-i", "inv.csv")
+    assert result.exit_code == 0
+    assert result.stdout.count("@NYP_Craven") == 600
+
+
+def test_sheet_on_a_csv_and_encoding_on_an_xlsx_are_usage_errors(write):
+    write("inv.csv", "handle,platform,area\nAbc_1,x,Skipton\n")
+    result = run("validate", "-i", "inv.csv", "--sheet", "Accounts")
+    assert result.exit_code == 2
+    assert "--sheet applies to an .xlsx inventory" in result.stderr
+    result = run("validate", "-i", "inv.xlsx", "--encoding", "cp1252")
+    assert result.exit_code == 2
+    assert "--encoding applies to text inventories" in result.stderr
+
+
+def test_no_color_turns_off_bold_too(monkeypatch):
+    from nypconsol.render.terminal import make_console
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert make_console().color_system is None
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert make_console().color_system is None
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert make_console(no_color=True).color_system is None
+
+
+def test_the_console_script_handles_ctrl_c_during_start_up(monkeypatch, capsys):
+    import nypconsol.cli
+    from nypconsol import entry
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nypconsol.cli, "main", interrupted)
+    with pytest.raises(SystemExit) as exit_info:
+        entry.run()
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err == "Interrupted: nothing was written.\n"
