@@ -400,16 +400,14 @@ def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str:  # 
         return files.plan_csv(result)
     if fmt == "markdown":
         return files.plan_markdown(result)
-    from nypconsol.render.terminal import make_console, print_plan
+    from nypconsol.render import terminal
 
     if to_file or not sys.stdout.isatty():
-        import io
-
-        # Written to a file or a pipe, the table is data: every row, at a fixed width.
-        buffer = io.StringIO()
-        print_plan(result, make_console(buffer, no_color=True, width=160), max_rows=sys.maxsize)
-        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-    print_plan(result, make_console(no_color=no_color))
+        # Written to a file or a pipe, the table is data: every row, plain text (and no rich
+        # import, which matters to scripts that run the tool many times).
+        return terminal.plain_tables(*terminal.plan_tables(result, max_rows=sys.maxsize))
+    tables, lines = terminal.plan_tables(result, max_rows=terminal.MAX_TABLE_ROWS)
+    terminal.print_tables(tables, lines, terminal.make_console(no_color=no_color))
     return ""
 
 
@@ -427,19 +425,24 @@ def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str:  # 
 @version_option
 def districts(config, fmt, no_color):  # type: ignore[no-untyped-def]
     """Show the district mapping: each district's destination accounts and areas."""
+    from nypconsol.findings import sort_findings
     from nypconsol.pipeline import load_inputs
     from nypconsol.render.terminal import findings_text
 
     inputs = load_inputs(config, None)
-    errors = [f for f in inputs.findings if f.is_error]
+    errors = sort_findings([f for f in inputs.findings if f.is_error])
     if errors or inputs.config is None:
         click.echo(findings_text(errors), err=True, nl=False)
         return _exit(ExitCode.INPUT_ERRORS)
     path = inputs.config_file.display
     if fmt == "table":
-        from nypconsol.render.terminal import make_console, print_districts
+        from nypconsol.render import terminal
 
-        print_districts(inputs.config, path, make_console(no_color=no_color))
+        table = terminal.districts_table(inputs.config, path)
+        if sys.stdout.isatty():
+            terminal.print_tables([table], [], terminal.make_console(no_color=no_color))
+        else:
+            click.echo(terminal.plain_tables([table], []), nl=False)
         return None
     from nypconsol.render.envelope import districts_envelope
     from nypconsol.render.files import to_json, to_yaml

@@ -815,7 +815,7 @@ def test_districts_table() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("District mapping ((built-in default))")
     for district_id in DISTRICT_IDS:
-        assert f"  {district_id} " in result.stdout
+        assert f"\n{district_id} " in result.stdout
     assert "x: @NYP_Craven" in result.stdout
     assert "force " in result.stdout
     assert "\x1b[" not in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import IO
 
 from nypconsol.findings import Finding, count
@@ -52,30 +53,39 @@ def findings_text(findings: list[Finding], checked_accounts: int | None = None) 
     return "\n".join(lines) + "\n"
 
 
-def print_plan(plan: Plan, console, *, max_rows: int = MAX_TABLE_ROWS) -> None:  # type: ignore[no-untyped-def]
-    from rich import box
-    from rich.table import Table
+@dataclass(frozen=True, slots=True)
+class TextTable:
+    """A titled table of text cells, drawn by rich at a terminal or as plain text elsewhere."""
 
+    title: str
+    columns: tuple[tuple[str, str], ...]  # (header, "left" or "right")
+    rows: list[list[str]]
+
+
+def plan_tables(plan: Plan, *, max_rows: int) -> tuple[list[TextTable], list[str]]:
+    """The plan as tables (accounts, then districts) and closing lines, ready to draw."""
     from nypconsol.render.envelope import plan_summary
 
     summary = plan_summary(plan)
     config = plan.config
+    tables: list[TextTable] = []
+    lines: list[str] = []
     if len(plan.entries) <= max_rows:
-        table = Table(title="Migration plan", box=box.SIMPLE_HEAD, title_justify="left")
-        for header, justify in (
-            ("District", "left"),
-            ("Handle", "left"),
-            ("Platform", "left"),
-            ("Owner", "left"),
-            ("Action", "left"),
-            ("Moves to", "left"),
-            ("Announce", "left"),
-            ("Close", "left"),
-            ("Followers", "right"),
-        ):
-            table.add_column(header, justify=justify, overflow="fold")
-        for e in plan.entries:
-            table.add_row(
+        columns = tuple(
+            (h, "left")
+            for h in (
+                "District",
+                "Handle",
+                "Platform",
+                "Owner",
+                "Action",
+                "Moves to",
+                "Announce",
+                "Close",
+            )
+        )
+        rows = [
+            [
                 config.district_name(e.district),
                 "@" + e.account.handle,
                 e.account.platform,
@@ -85,64 +95,97 @@ def print_plan(plan: Plan, console, *, max_rows: int = MAX_TABLE_ROWS) -> None: 
                 e.notice_date.isoformat() if e.notice_date else "-",
                 e.close_date.isoformat() if e.close_date else "-",
                 "?" if e.account.followers is None else f"{e.account.followers:,}",
-            )
-        console.print(table)
+            ]
+            for e in plan.entries
+        ]
+        tables.append(TextTable("Migration plan", (*columns, ("Followers", "right")), rows))
     else:
-        console.print(
+        lines.append(
             f"{len(plan.entries):,} accounts: too many to list here; write them with "
             "--format csv -o plan.csv (or json, markdown)."
         )
-    totals = Table(title="By district", box=box.SIMPLE_HEAD, title_justify="left")
-    for header in (
-        "District",
-        "Accounts",
-        "Migrate",
-        "Retain",
-        "Skip",
-        "Followers",
-        "Announce",
-        "Close",
-    ):
-        totals.add_column(
-            header, justify="left" if header in ("District", "Announce", "Close") else "right"
+    numbers = ("Accounts", "Migrate", "Retain", "Skip", "Followers")
+    tables.append(
+        TextTable(
+            "By district",
+            (
+                ("District", "left"),
+                *((h, "right") for h in numbers),
+                ("Announce", "left"),
+                ("Close", "left"),
+            ),
+            [
+                [
+                    row["name"],
+                    str(row["accounts"]),
+                    str(row["migrate"]),
+                    str(row["retain"]),
+                    str(row["skip"]),
+                    f"{row['followers_to_redirect']:,}",
+                    row["notice_date"] or "-",
+                    row["close_date"] or "-",
+                ]
+                for row in summary["districts"].values()
+            ],
         )
-    for row in summary["districts"].values():
-        totals.add_row(
-            row["name"],
-            str(row["accounts"]),
-            str(row["migrate"]),
-            str(row["retain"]),
-            str(row["skip"]),
-            f"{row['followers_to_redirect']:,}",
-            row["notice_date"] or "-",
-            row["close_date"] or "-",
-        )
-    console.print(totals)
+    )
     inputs = "; ".join(f"{name}: {ref.path}" for name, ref in plan.inputs.items() if ref)
-    console.print(
+    lines.append(
         f"{_plural(summary['accounts'], 'account')}: {summary['migrate']} to migrate, "
         f"{summary['retain']} to retain, {summary['skip']} to skip; "
         f"{summary['followers_to_redirect']:,} followers to redirect."
     )
-    console.print(
+    lines.append(
         f"Start {plan.start.isoformat()} ({plan.start_source}), notice {plan.notice_days} days. {inputs}"
     )
+    return tables, lines
 
 
-def print_districts(config: Config, config_path: str, console) -> None:  # type: ignore[no-untyped-def]
+def districts_table(config: Config, config_path: str) -> TextTable:
+    def accounts(mapping: dict[str, str]) -> str:
+        return ", ".join(f"{platform}: @{handle}" for platform, handle in mapping.items()) or "-"
+
+    rows = [[d.id, d.name, accounts(d.accounts), ", ".join(d.areas)] for d in config.districts]
+    rows.append(["force", config.force.name, accounts(config.force.accounts), "(force-wide)"])
+    columns = tuple((h, "left") for h in ("Id", "District", "Destinations", "Areas"))
+    return TextTable(f"District mapping ({config_path})", columns, rows)
+
+
+def print_tables(tables: list[TextTable], lines: list[str], console) -> None:  # type: ignore[no-untyped-def]
+    """Draw with rich, for a terminal."""
     from rich import box
     from rich.table import Table
 
-    table = Table(
-        title=f"District mapping ({config_path})", box=box.SIMPLE_HEAD, title_justify="left"
-    )
-    for header in ("Id", "District", "Destinations", "Areas"):
-        table.add_column(header, overflow="fold")
+    for text_table in tables:
+        table = Table(title=text_table.title, box=box.SIMPLE_HEAD, title_justify="left")
+        for header, justify in text_table.columns:
+            table.add_column(header, justify=justify, overflow="fold")
+        for row in text_table.rows:
+            table.add_row(*row)
+        console.print(table)
+    for line in lines:
+        console.print(line)
 
-    def accounts(mapping: dict[str, str]) -> str:
-        return "\n".join(f"{platform}: @{handle}" for platform, handle in mapping.items()) or "-"
 
-    for d in config.districts:
-        table.add_row(d.id, d.name, accounts(d.accounts), ", ".join(d.areas))
-    table.add_row("force", config.force.name, accounts(config.force.accounts), "(force-wide)")
-    console.print(table)
+def plain_tables(tables: list[TextTable], lines: list[str]) -> str:
+    """Draw as plain text, for files and pipes: every row, no styles, no wrapping, so the
+    output is data a script can read and the same bytes every time."""
+    out: list[str] = []
+    for table in tables:
+        cells = [[" ".join(cell.split()) for cell in row] for row in table.rows]
+        headers = [header for header, _ in table.columns]
+        widths = [max(len(c) for c in column) for column in zip(headers, *cells, strict=True)]
+        aligns = [align for _, align in table.columns]
+        out += [table.title, "", _plain_row(headers, widths, aligns)]
+        out.append("  ".join("-" * w for w in widths))
+        out += [_plain_row(row, widths, aligns) for row in cells]
+        out.append("")
+    out += lines
+    return "\n".join(out) + "\n"
+
+
+def _plain_row(cells: list[str], widths: list[int], aligns: list[str]) -> str:
+    return "  ".join(
+        cell.rjust(width) if align == "right" else cell.ljust(width)
+        for cell, width, align in zip(cells, widths, aligns, strict=True)
+    ).rstrip()
