@@ -6,8 +6,10 @@ Only click is imported at start-up; the core and rich are imported inside the co
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -127,14 +129,17 @@ def _load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-unty
     return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
 
 
-def _emit(text: str, output: str | None, *, bom: bool = False) -> None:
-    """Data to stdout, or atomically to the file the user named."""
+def _emit(text: str | Iterable[str], output: str | None, *, bom: bool = False) -> None:
+    """Data to stdout, or atomically to the file the user named; text may come in chunks."""
+    chunks = [text] if isinstance(text, str) else text
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
         return
     from nypconsol.fileio import atomic_write
 
-    atomic_write(output, (("\ufeff" if bom else "") + text).encode("utf-8"))
+    encoded = (chunk.encode("utf-8") for chunk in chunks)
+    atomic_write(output, itertools.chain([b"\xef\xbb\xbf"] if bom else [], encoded))
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -173,7 +178,7 @@ def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type
 
     checked = _load_and_check(config, inventory, sheet, encoding)
     findings = checked.findings
-    accounts = len(checked.inputs.records)
+    accounts = checked.record_count
     if fmt == "json":
         from nypconsol.render.envelope import findings_envelope
         from nypconsol.render.files import to_json
@@ -274,7 +279,7 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
         click.echo(
             "No plan was written: fix the errors above (nypconsol validate lists them).", err=True
         )
-        _step_summary(lambda: findings_markdown(checked.findings, len(checked.inputs.records)))
+        _step_summary(lambda: findings_markdown(checked.findings, checked.record_count))
         return _exit(ExitCode.INPUT_ERRORS)
     if checked.findings:
         click.echo(findings_text(checked.findings), err=True, nl=False)
@@ -393,7 +398,7 @@ def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str:  # 
     from nypconsol.render import files
 
     if fmt == "json":
-        return files.plan_json(result)
+        return files.plan_json_chunks(result)
     if fmt == "yaml":
         return files.to_yaml(files.plan_document(result))
     if fmt == "csv":

@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from nypconsol.errors import OutputError
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
+def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target.
 
-    An interrupted run (Ctrl-C, a full disk) leaves the old file, or none, never half of one.
+    ``data`` may come in chunks, so a large plan is never held in memory whole. An interrupted
+    run (Ctrl-C, a full disk) leaves the old file, or none, never half of one.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -27,7 +29,10 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
         os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nypconsol.config import InputFile, LoadedConfig, load_config, locate_config, read_input
 from nypconsol.findings import Finding, sort_findings
@@ -33,9 +33,10 @@ class Inputs:
 class Checked:
     """The inputs checked and resolved: one entry per identifiable account, and all findings."""
 
-    inputs: Inputs
+    inputs: Inputs  # as loaded, less the raw records
     entries: list[PlanEntry]
     findings: list[Finding]
+    record_count: int  # how many records the inventory had
 
     @property
     def errors(self) -> list[Finding]:
@@ -125,7 +126,10 @@ def check(inputs: Inputs) -> Checked:
                 decorated.append((order[entry.district], account.platform, key, entry))
         decorated.sort()
         entries = [item[3] for item in decorated]
-    return Checked(inputs, entries, sort_findings(findings))
+    # The raw records are not needed past this point: let them go (a large inventory's
+    # records take more memory than its accounts).
+    kept = replace(inputs, records=[])
+    return Checked(kept, entries, sort_findings(findings), len(inputs.records))
 
 
 def _resolve(

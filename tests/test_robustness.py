@@ -288,7 +288,8 @@ INTERRUPTED = "Interrupted: nothing was written.\n"
         "nypconsol.pipeline.make_plan",
         "nypconsol.pipeline.check",
         "nypconsol.pipeline.load_inputs",
-        "nypconsol.render.files.plan_json",
+        "nypconsol.render.files.plan_json_chunks",
+        "nypconsol.render.files.entry_dict",  # mid-write: the plan streams to a temporary file
     ],
 )
 def test_ctrl_c_exits_130_and_writes_nothing(

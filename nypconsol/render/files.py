@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 
 from nypconsol.models import Plan
 from nypconsol.render.envelope import entry_dict, plan_envelope
@@ -40,14 +41,22 @@ def to_json(document: dict) -> str:
 
 
 def plan_json(plan: Plan) -> str:
-    """The plan envelope with one account per line: readable, diff-friendly, and fast to write
-    (json's C encoder only runs without indentation)."""
+    return "".join(plan_json_chunks(plan))
+
+
+def plan_json_chunks(plan: Plan) -> Iterator[str]:
+    """The plan envelope with one account per line: readable, diff-friendly, fast to write
+    (json's C encoder only runs without indentation), and made a line at a time so that a
+    100,000-account plan is never held in memory as one string."""
     head = json.dumps(plan_envelope(plan), indent=2, ensure_ascii=False)
+    yield head[:-2] + ',\n  "accounts": ['
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per account
     config = plan.config
-    rows = ",\n".join(["    " + encode(entry_dict(entry, config)) for entry in plan.entries])
-    accounts = f"[\n{rows}\n  ]" if rows else "[]"
-    return f'{head[:-2]},\n  "accounts": {accounts}\n}}\n'
+    separator = "\n    "
+    for entry in plan.entries:
+        yield separator + encode(entry_dict(entry, config))
+        separator = ",\n    "
+    yield "\n  ]\n}\n" if plan.entries else "]\n}\n"
 
 
 def plan_document(plan: Plan) -> dict:
