@@ -6,6 +6,7 @@ import csv
 import difflib
 import io
 import re
+from functools import lru_cache
 from pathlib import PurePath
 
 from nypconsol.config import InputFile, decode_text
@@ -48,6 +49,7 @@ csv.field_size_limit(64 * 1024 * 1024)
 _SEPARATORS = re.compile(r"[\s\-_]+")
 
 
+@lru_cache(maxsize=1024)  # YAML and JSON records repeat the same dozen keys
 def column_key(header: str) -> str:
     """Header names case-insensitive, with spaces, hyphens and underscores alike."""
     return _SEPARATORS.sub("_", header.strip().casefold()).strip("_")

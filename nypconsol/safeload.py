@@ -4,14 +4,26 @@ YAML is composed to nodes and walked by hand instead of constructed, so every sc
 text that was written (``NO``, ``0123``, ``2026-10-01`` and ``12:30`` are strings), no tag can
 build a Python object, duplicate keys are reported with both lines, and aliases are refused
 before they can be expanded.
+
+Large documents (inventories of thousands of accounts) first try an optional fast path, the
+C++ parser rapidyaml (``pip install nypconsol[fast-yaml]``), which gives the same values and
+lines for the plain documents it accepts and hands anything unusual back to PyYAML.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import json
 import json.decoder
 import json.scanner
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
+from itertools import pairwise
 
 import yaml
 
@@ -48,12 +60,20 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 class LocatedDict(dict):
     """A mapping that knows the line it starts on and the line of each key."""
 
-    __slots__ = ("key_lines", "line")
+    __slots__ = ("_key_lines", "_locate_keys", "line")
 
     def __init__(self, line: int) -> None:
         super().__init__()
         self.line = line
-        self.key_lines: dict[str, int] = {}
+        self._key_lines: dict[str, int] = {}
+        # The fast YAML path finds key lines only when asked: inventories never ask.
+        self._locate_keys: Callable[[], dict[str, int]] | None = None
+
+    @property
+    def key_lines(self) -> dict[str, int]:
+        if self._locate_keys is not None:
+            self._key_lines, self._locate_keys = self._locate_keys(), None
+        return self._key_lines
 
 
 class LocatedList(list):
@@ -65,6 +85,13 @@ class LocatedList(list):
         super().__init__()
         self.line = line
         self.item_lines: list[int] = []
+
+
+class _Record(LocatedDict):
+    """A LocatedDict that JSON's decoder builds in C (lines are given after): the fast path."""
+
+    __slots__ = ()
+    __init__ = dict.__init__  # type: ignore[assignment]
 
 
 class LoadFailed(Exception):
@@ -84,6 +111,29 @@ def load_yaml(text: str, file: str) -> tuple[object, list[Finding]]:
 
     Raises LoadFailed when nothing usable can be read (syntax errors, aliases, tags, empty).
     """
+    if len(text) >= FAST_YAML_MIN_CHARS and os.environ.get(LOADER_ENV) != "pyyaml":
+        value = load_yaml_fast(text)
+        if value is not None:
+            return value, []
+    with _no_cyclic_gc():
+        return _load_yaml_pyyaml(text, file)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Building a million small objects triggers the cyclic collector over and over, each pass
+    walking every object made so far: 12.8 s instead of 3.0 s to compose 100,000 accounts.
+    The loaders make no reference cycles, so plain reference counting frees all they drop."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_yaml_pyyaml(text: str, file: str) -> tuple[object, list[Finding]]:
     if ("*" in text or "&" in text) and (aliases := _alias_lines(text, file)):
         raise LoadFailed(
             [
@@ -183,6 +233,7 @@ class _Walker:
                 items.item_lines.append(child.start_mark.line + 1)
             return items
         mapping = LocatedDict(line)
+        key_lines = mapping._key_lines
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
@@ -193,20 +244,531 @@ class _Walker:
                 )
                 continue
             key = key_node.value
-            if key in mapping.key_lines:
+            if key in key_lines:
                 self.findings.append(
                     Finding(
                         "duplicate-key",
-                        f"the key {key!r} appears twice (lines {mapping.key_lines[key]} and "
+                        f"the key {key!r} appears twice (lines {key_lines[key]} and "
                         f"{key_line}): keep one",
                         self.file,
                         key_line,
                     )
                 )
                 continue  # the first value stands; the finding is an error anyway
-            mapping.key_lines[key] = key_line
+            key_lines[key] = key_line
             mapping[key] = self.walk(value_node, depth + 1)
         return mapping
+
+
+# --- the fast path for large YAML documents -------------------------------------------------
+#
+# rapidyaml parses in C++ and writes the tree out as JSON, which Python's C decoder reads: about
+# a second for 100,000 accounts where PyYAML needs three (with the collector off) to seventeen.
+# Lines come from where each key sits in the parsed buffer, counted as PyYAML counts them.
+#
+# It must give exactly what the PyYAML path gives, or nothing. It declines (returns None) on
+# anything where the two could differ: errors of any kind (PyYAML then writes the finding),
+# duplicate keys, anchors, aliases, tags and directives, explicit keys, scalars whose JSON form
+# is not the text written (``~``, ``Null``, ``.5``, ``3.``, ``.nan``), block scalars, characters
+# PyYAML refuses or counts as line breaks, and the rest listed in _fast_declines(). Documents
+# that decline only lose speed. tests/test_yaml_fast.py compares both paths document by document.
+
+FAST_YAML_MIN_CHARS = 256 * 1024  # below this PyYAML takes well under a second anyway
+LOADER_ENV = "NYPCONSOL_YAML_LOADER"  # "pyyaml" turns the fast path off
+
+# Bytes PyYAML accepts as they are: not tabs (it is strict about them in indentation), not other
+# control characters.
+_PLAIN_BYTES = bytes([0x0A, 0x0D, *range(0x20, 0x7F), *range(0x80, 0x100)])
+
+
+def _node_start(char: str) -> str:
+    """``char`` beginning a node: right after a line break or flow indicator, one space after
+    one of those or "-", ":", "?", or after two spaces (which the caller looks at closer)."""
+    c = re.escape(char)
+    return f"{c}(?:(?<=[\\n\\[{{,]{c})|(?<=[-:?\\n\\[{{,] {c})|(?<=  {c}))"
+
+
+# Each check is a pattern that starts with a plain character, which the regular expression engine
+# finds at memory speed, and is skipped when that character is nowhere in the document: the
+# whole check takes tens of milliseconds for 100,000 accounts.
+_DECLINE_BYTES = [
+    (b"\xc2", rb"\xc2[\x80-\x9f]"),  # C1 controls (U+0085 is a line break to PyYAML)
+    (b"\xe2", rb"\xe2\x80[\xa8\xa9]"),  # U+2028, U+2029: line breaks to PyYAML
+    (b"\xef", rb"\xef(?:\xbb\xbf|\xbf[\xbe\xbf])"),  # a byte-order mark, U+FFFE, U+FFFF
+]
+_DECLINE_TEXT = [
+    ("\r", r"\r(?!\n)"),  # a lone CR: a line break to PyYAML
+    # nulls PyYAML reads as null that rapidyaml writes as text; merge keys
+    ("~", r"~"),
+    ("N", r"N(?:ull|ULL)"),
+    ("<", r"<<"),
+    # numbers rapidyaml rewrites for JSON: .5 -> 0.5, 3. -> 3.0, 1.e5 -> 1.0e5, .NaN -> .nan
+    (".", r"\.(?=[0-9])(?<![\w.]\.)"),
+    (".", r"\.(?<=[0-9]\.)(?![0-9])"),
+    (".", r"\.(?:[nN][aA][nN]|[iI][nN][fF])"),
+    # directives and the end-of-document marker
+    ("%", r"%(?<=\n%)"),
+    (".", r"\.\.\.(?<=\n\.\.\.)"),
+    # explicit ("? x") and empty (": x") keys, and "?x" or ":x" where PyYAML refuses them
+    (":", r":(?<=[\s\[{,]:)"),
+    ("?", r"\?(?<=[\s\[{,]\?)"),
+    # an escape in a quoted key (keys must stay where they were written, for their lines)
+    ("\\", r"\\(?=[^\n]*[\"']\s*:)"),
+    ("'", r"''(?=[^\n]*'\s*:)"),
+    # a comment between a flow collection's bracket and its first item: no place to find
+    ("[", r"\[\s*#"),
+    ("{", r"\{\s*#"),
+]
+
+
+def _node_start(char: str) -> str:
+    """``char`` beginning a node: right after a line break or flow indicator, one space after
+    one of those or "-", ":", "?", or after two spaces (which the caller looks at closer)."""
+    c = re.escape(char)
+    return f"{c}(?:(?<=[\\n\\[{{,]{c})|(?<=[-:?\\n\\[{{,] {c})|(?<=  {c}))"
+
+
+# Characters that start something other than a plain or quoted scalar when they begin a node:
+# anchors, aliases, tags, reserved characters, block scalars (whose end-of-file chomping
+# differs), and flow indicators where PyYAML refuses them.
+_NODE_STARTS = "&*!@`%|>,]}"
+_ESCAPES = frozenset('0abt\tnvfre "/\\N_LPxuU\n')
+_ESCAPE_PAIRS = re.compile(r"\\.", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def _checks():  # type: ignore[no-untyped-def]
+    """The compiled checks, made on first use: small documents never need them."""
+    in_bytes = [(lead[0], re.compile(pattern)) for lead, pattern in _DECLINE_BYTES]
+    in_text = [(ord(lead), re.compile(pattern)) for lead, pattern in _DECLINE_TEXT]
+    node = [(ord(char), char, re.compile(_node_start(char))) for char in _NODE_STARTS]
+    leads = {lead for lead, _ in in_bytes} | {lead for lead, _ in in_text} | {92}
+    not_leads = bytes(set(range(256)) - leads - {lead for lead, _, _ in node})
+    return in_bytes, in_text, node, not_leads
+
+
+def _fast_declines(text: str, data: bytes) -> bool:
+    """Whether the document has anything the fast path does not vouch for."""
+    if data.translate(None, _PLAIN_BYTES) or not text.endswith("\n"):
+        return True
+    if text.startswith(("%", "...", "?", ":")) or text.count("\n---") + text.startswith("---") > 1:
+        return True  # a directive, an explicit or empty key, more than one document
+    in_bytes, in_text, node, not_leads = _checks()
+    present = set(data.translate(None, not_leads))  # one pass: which leads occur at all
+    if any(lead in present and pattern.search(data) for lead, pattern in in_bytes):
+        return True
+    if any(lead in present and pattern.search(text) for lead, pattern in in_text):
+        return True
+    # a backslash: an escape PyYAML refuses (such as \q), wherever it is
+    if 92 in present and any(pair[1] not in _ESCAPES for pair in _ESCAPE_PAIRS.findall(text)):
+        return True
+    for lead, char, pattern in node:
+        if lead not in present:
+            continue
+        if text.lstrip(" ").startswith(char):
+            return True
+        for match in pattern.finditer(text):
+            # Two or more spaces before: look back over them for what is before the node.
+            before = match.start() - 1
+            while before >= 0 and text[before] == " ":
+                before -= 1
+            if before < 0 or text[before] in "\n[{,-:?":
+                return True
+    return False
+
+
+_LONGEST_KEY = 1000  # PyYAML refuses implicit keys of 1024 characters and more
+
+
+class _Decline(Exception):
+    """The fast path cannot vouch for this document: PyYAML reads it instead."""
+
+
+_ryml_module: object = None
+
+
+def _ryml():  # type: ignore[no-untyped-def]
+    global _ryml_module
+    if _ryml_module is None:
+        try:
+            import ryml
+
+            ryml.parse_in_place  # noqa: B018 - the API this path needs
+            _ryml_module = ryml
+        except (ImportError, AttributeError):
+            _ryml_module = False
+    return _ryml_module or None
+
+
+def load_yaml_fast(text: str) -> object | None:
+    """The value ``load_yaml`` gives for ``text``, read with rapidyaml, or None when rapidyaml
+    is not installed or the document has anything the fast path does not vouch for."""
+    ryml = _ryml()
+    if ryml is None:
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: PyYAML refuses them
+        return None
+    if _fast_declines(text, data):
+        return None
+    with _no_cyclic_gc():
+        try:
+            return _FastReader(ryml, data).read()
+        except (_Decline, ValueError, TypeError, IndexError, RecursionError, MemoryError):
+            return None  # (TypeError: a null where a scalar was expected)
+        except Exception as exc:  # rapidyaml's parse errors; PyYAML will describe them
+            if type(exc).__module__.startswith("ryml"):
+                return None
+            raise
+
+
+def _address_reader():  # type: ignore[no-untyped-def]
+    """A function from a memoryview to the address of its first byte (Python has none)."""
+    import ctypes
+
+    class PyBuffer(ctypes.Structure):
+        _fields_ = [
+            ("buf", ctypes.c_void_p),
+            ("obj", ctypes.py_object),
+            ("len", ctypes.c_ssize_t),
+            ("itemsize", ctypes.c_ssize_t),
+            ("readonly", ctypes.c_int),
+            ("ndim", ctypes.c_int),
+            ("format", ctypes.c_char_p),
+            ("shape", ctypes.c_void_p),
+            ("strides", ctypes.c_void_p),
+            ("suboffsets", ctypes.c_void_p),
+            ("internal", ctypes.c_void_p),
+        ]
+
+    view = PyBuffer()
+    view_ref = ctypes.byref(view)
+    get = ctypes.pythonapi.PyObject_GetBuffer
+    get.argtypes = [ctypes.py_object, ctypes.c_void_p, ctypes.c_int]
+    release = ctypes.pythonapi.PyBuffer_Release
+    release.argtypes = [ctypes.c_void_p]
+
+    def address(memory: memoryview) -> int:
+        get(memory, view_ref, 0)
+        found = view.buf or 0
+        release(view_ref)
+        return found
+
+    def base(buffer: bytearray) -> tuple[object, int]:
+        pin = ctypes.c_char.from_buffer(buffer)  # holds the buffer in place while the tree lives
+        return pin, ctypes.addressof(pin)
+
+    return address, base
+
+
+class _FastReader:
+    """Two passes, so the tree (about 1.6 KB an account) is gone before the values are made:
+    first the lines of every mapping and list, in document order, from the tree; then the
+    values, from rapidyaml's JSON, given those lines in the same order."""
+
+    def __init__(self, ryml, data: bytes) -> None:  # type: ignore[no-untyped-def]
+        self.ryml = ryml
+        self.none = ryml.NONE
+        self.source = data  # the bytes as written, for counting lines
+        self.known_keys: set[str] = set()  # keys checked already (not too long for PyYAML)
+        # Per mapping or list, in document order: its line, and its key lines (a dict, or a
+        # function that finds them when asked) or its item lines.
+        self.lines: list[tuple[int, object]] = []
+        # A cursor over the source: line numbers are counted from the last place asked about.
+        self._offset = 0
+        self._line = 1
+
+    def read(self) -> object:
+        ryml = self.ryml
+        buffer = bytearray(self.source)  # parsed in place: scalars point into it
+        with _quiet_stderr():  # rapidyaml prints parse errors itself; PyYAML will report them
+            tree = ryml.parse_in_place(buffer)
+        self.tree = tree
+        self.address, base = _address_reader()
+        pin, self.base = base(buffer)  # holds the buffer in place while the tree lives
+        node = tree.root_id()
+        nodes = tree.size()
+        if tree.is_stream(node):
+            if tree.num_children(node) != 1:
+                raise _Decline
+            node = tree.first_child(node)
+            nodes -= 1
+        if not tree.is_container(node) or tree.has_key(node):
+            raise _Decline
+        self._visit(node, 0)
+        text = ryml.emit_json(tree, node)
+        self.tree = tree = pin = buffer = None  # noqa: F841 - freed before values are made
+        value = json.loads(
+            text,
+            object_pairs_hook=_Record,  # built in C; keys are checked after
+            parse_int=str,
+            parse_float=str,
+            parse_constant=_decline,
+        )
+        text = None
+        self.decoded, self.index = 1, 0  # nodes decoded (the root, each container's items)
+        value = self._attach(value, 0)
+        if self.decoded != nodes or self.index != len(self.lines):
+            raise _Decline  # a duplicate key (JSON kept the last): PyYAML reports both lines
+        return value
+
+    # --- the first pass: lines from the tree ----------------------------------------------
+
+    def _line_at(self, offset: int) -> int:
+        if offset >= self._offset:
+            self._line += self.source.count(b"\n", self._offset, offset)
+        else:
+            self._line -= self.source.count(b"\n", offset, self._offset)
+        self._offset = offset
+        return self._line
+
+    def _place(self, view: memoryview) -> int:
+        """The offset of a scalar in the source, checked against the text there: a scalar that
+        escapes or folding changed has no certain place, so the fast path declines."""
+        if not view:
+            raise _Decline  # null or empty: no place of its own
+        offset = self.address(view) - self.base
+        if offset < 0 or not self.source.startswith(view, offset):
+            raise _Decline  # copied out of the buffer, or changed by escapes or folding
+        return offset
+
+    def _start(self, node: int, is_map: bool) -> int:
+        """Where a container starts as PyYAML marks it: the ``{`` or ``[`` of a flow collection,
+        the first key of a block mapping, the first ``-`` of a block sequence."""
+        tree = self.tree
+        child = tree.first_child(node)
+        if child == self.none:
+            raise _Decline  # empty: no scalar to place it by
+        if is_map:
+            offset = self._place(tree.key(child))
+        elif tree.is_container(child):
+            offset = self._start(child, tree.is_map(child))
+        else:
+            offset = self._place(tree.val(child))
+        before, index = _before(self.source, offset)
+        if tree.is_flow(node):  # starts at its "{" or "[" (no comment can sit between)
+            if before != (123 if is_map else 91):
+                raise _Decline
+            return index
+        if is_map:
+            return offset  # (a "{" found before it was in a comment)
+        if before == 45:  # "-"
+            return index
+        raise _Decline
+
+    def _visit(self, node: int, depth: int) -> None:
+        """Note the lines of a mapping or list and of everything in it, in document order."""
+        if depth > MAX_DEPTH:
+            raise _Decline
+        tree = self.tree
+        if not tree.is_map(node):
+            self._visit_list(node, depth)
+            return
+        line = self._line_at(self._start(node, True))
+        self.lines.append((line, self._key_lines(node, self._offset, line)))
+        child = tree.first_child(node)
+        while child != self.none:
+            if tree.is_container(child):
+                self._visit(child, depth + 1)
+            child = tree.next_sibling(child)
+
+    def _visit_list(self, node: int, depth: int) -> None:
+        tree, none, lines, source = self.tree, self.none, self.lines, self.source
+        item_lines: list[int] = []
+        lines.append((self._line_at(self._start(node, False)), item_lines))
+        first_child, next_sibling, key_of = tree.first_child, tree.next_sibling, tree.key
+        is_map, children = tree.is_map, tree.num_children
+        raw = getattr(getattr(self.ryml, "ryml", None), "_ryml", None)  # the SWIG functions
+        if raw is not None and hasattr(raw, "Tree_first_child"):  # skip a Python frame each
+            first_child = partial(raw.Tree_first_child, tree)
+            next_sibling = partial(raw.Tree_next_sibling, tree)
+            key_of = partial(raw.Tree_key, tree)
+            is_map = partial(raw.Tree_is_map, tree)
+            children = partial(raw.Tree_num_children, tree)
+        address, base, count = self.address, self.base, source.count
+        pending: list[tuple[list, int, int, int, int]] = []  # records whose key lines wait
+        child = first_child(node)
+        while child != none:
+            following = next_sibling(child)
+            # The common case, an account: a mapping of scalars only, which (node numbers
+            # counting in document order) ends where the next item starts. Inlined.
+            if (
+                following != none
+                and is_map(child)
+                and 0 < children(child) == following - child - 1
+                and first_child(child) == child + 1
+            ):
+                view = key_of(child + 1)
+                if not view:
+                    raise _Decline
+                offset = address(view) - base
+                if offset < 0 or not source.startswith(view, offset):
+                    raise _Decline
+                if source[offset - 2 : offset] != b"- ":  # else a block mapping in a block list
+                    before, index = _before(source, offset)
+                    if before == 123 and tree.is_flow(child):  # a flow mapping: at its brace
+                        offset = index
+                if offset >= self._offset:
+                    self._line += count(b"\n", self._offset, offset)
+                else:
+                    self._line -= count(b"\n", offset, self._offset)
+                self._offset = offset
+                line = self._line
+                item_lines.append(line)
+                # Its key lines, if ever asked for, come from its own text (no tree then);
+                # where that text is not simply "  - key: ...", now, from the tree.
+                start = source.rfind(b"\n", 0, offset) + 1
+                entry = [line, None]
+                lines.append(entry)  # type: ignore[arg-type]
+                if _ITEM_PREFIX.fullmatch(source, start, offset):
+                    pending.append((entry, start, line, child, offset))
+                else:
+                    entry[1] = self._key_lines(child, offset, line)
+            elif tree.is_container(child):
+                index = len(lines)
+                self._visit(child, depth + 1)
+                item_lines.append(lines[index][0])
+            else:
+                item_lines.append(self._line_at(self._place(tree.val(child))))
+            child = following
+        # An item's text runs to the next one's line (a following item in it does no harm:
+        # the first is read); the last one's end is not known, so its key lines come now.
+        for (entry, start, line, _, _), after in pairwise(pending):
+            entry[1] = partial(_item_key_lines, source, start, after[1], line)
+        if pending:
+            entry, _, line, child, offset = pending[-1]
+            entry[1] = self._key_lines(child, offset, line)
+
+    def _key_lines(self, node: int, offset: int, line: int) -> dict[str, int]:
+        """Each key's line, counted from the mapping's own start. Keys are where they were
+        written: escapes in keys make the fast path decline, and a key cannot span lines."""
+        tree, lines = self.tree, {}
+        child = tree.first_child(node)
+        while child != self.none:
+            view = tree.key(child)
+            here = self._place(view)
+            line += self.source.count(b"\n", offset, here)
+            lines[bytes(view).decode("utf-8")], offset = line, here
+            child = tree.next_sibling(child)
+        return lines
+
+    # --- the second pass: values from JSON, given their lines -----------------------------
+
+    def _next_lines(self) -> tuple[int, object]:
+        if self.index >= len(self.lines):
+            raise _Decline
+        found = self.lines[self.index]
+        self.index += 1
+        return found
+
+    def _attach(self, value: object, depth: int) -> object:
+        if type(value) is _Record:
+            line, keys = self._next_lines()
+            if not isinstance(keys, (dict, partial)):
+                raise _Decline  # not the mapping the first pass saw here
+            self._check_mapping(value)
+            _set_lines(value, line, keys)
+            for key, item in value.items():
+                if type(item) is _Record or type(item) is list:
+                    value[key] = self._attach(item, depth + 1)
+            return value
+        if type(value) is not list:
+            raise _Decline
+        line, item_lines = self._next_lines()
+        if type(item_lines) is not list or len(item_lines) != len(value):
+            raise _Decline
+        self.decoded += len(value)
+        items = LocatedList(line)
+        items.item_lines = item_lines
+        known_keys, all_lines = self.known_keys, self.lines
+        for item in value:
+            kind = type(item)
+            if kind is _Record and item and known_keys.issuperset(item):
+                values = item.values()
+                if _TEXT.issuperset(map(type, values)):
+                    # An account whose keys were checked before: its lines, inlined.
+                    if self.index >= len(all_lines):
+                        raise _Decline
+                    line, keys = all_lines[self.index]
+                    self.index += 1
+                    self.decoded += len(item)
+                    _set_lines(item, line, keys)
+                    items.append(item)
+                    continue
+            if kind is _Record or kind is list:
+                item = self._attach(item, depth + 1)
+            elif item is True or item is False:
+                item = "true" if item else "false"
+            items.append(item)
+        return items
+
+    def _check_mapping(self, mapping: _Record) -> None:
+        """Check a decoded mapping's keys, and turn JSON's true and false back into text."""
+        self.decoded += len(mapping)
+        if not self.known_keys.issuperset(mapping):
+            if any(len(key) >= _LONGEST_KEY for key in mapping):
+                raise _Decline  # PyYAML refuses such long keys
+            self.known_keys.update(mapping)
+        values = mapping.values()
+        if True in values or False in values:  # plain true/false come out of JSON as bools
+            for key, value in mapping.items():
+                if value is True or value is False:
+                    mapping[key] = "true" if value else "false"
+
+
+def _set_lines(mapping: LocatedDict, line: int, keys: object) -> None:
+    mapping.line = line
+    if type(keys) is dict:
+        mapping._key_lines, mapping._locate_keys = keys, None
+    else:
+        mapping._key_lines, mapping._locate_keys = {}, keys  # type: ignore[assignment]
+
+
+_CONTAINERS = frozenset((_Record, list))
+_TEXT = frozenset((str, type(None)))
+_ITEM_PREFIX = re.compile(rb"[ ]*-[ ]+")  # what is before a block mapping in a block list
+
+
+def _item_key_lines(source: bytes, start: int, end: int, line: int) -> dict[str, int]:
+    """The key lines of a block mapping that is an item of a block list, from its own text
+    (from its "- " to the next item): PyYAML reads just that, so no tree is kept for it."""
+    with _no_cyclic_gc():
+        document = yaml.compose(source[start:end].decode("utf-8"), Loader=_Loader)
+    return {key.value: line + key.start_mark.line for key, _ in document.value[0].value}
+
+
+def _before(source: bytes, offset: int) -> tuple[int, int]:
+    """The byte before a scalar, over one quote, spaces and line breaks, and its offset."""
+    index = offset - 1
+    if index >= 0 and source[index] in b"\"'":
+        index -= 1
+    while index >= 0 and source[index] in b" \n\r":
+        index -= 1
+    return (source[index] if index >= 0 else -1), index
+
+
+def _decline(_text: str) -> object:
+    raise _Decline
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send what C code writes to file descriptor 2 to /dev/null for a moment."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield  # no usable stderr: nothing to keep clean
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 # --- JSON ---------------------------------------------------------------------------------

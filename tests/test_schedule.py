@@ -312,3 +312,22 @@ def test_no_plan_while_the_inputs_have_errors(write, checked):
 def test_the_plan_does_not_depend_on_the_clock_when_a_start_is_set(write, checked):
     result = checked(write("inv.json", INVENTORY))
     assert make_plan(result, today=D(2020, 1, 1)) == make_plan(result, today=D(2030, 6, 6))
+
+
+def test_the_shipped_bank_holiday_table_matches_the_holidays_package():
+    # A new one-off bank holiday in holidays fails here until the table is regenerated with
+    # python -m nypconsol.schedule > nypconsol/data/bank-holidays-england.json
+    from nypconsol.schedule import TABLE_YEARS, _table, holidays_of
+
+    table = _table()
+    assert sorted(map(int, table)) == list(TABLE_YEARS)
+    for year in TABLE_YEARS:
+        assert table[str(year)] == sorted(d.isoformat() for d in holidays_of(year)), year
+
+
+def test_years_beyond_the_table_ask_the_holidays_package():
+    from nypconsol.schedule import _table, bank_holidays, holidays_of
+
+    assert "2099" not in _table()
+    assert bank_holidays(2099) == holidays_of(2099)
+    assert dt.date(2099, 12, 28) in bank_holidays(2099)  # Boxing Day is a Saturday that year

@@ -8,7 +8,7 @@ from typing import Any
 
 from nypconsol.drift import AccountDrift, Drift, FieldChange
 from nypconsol.render.envelope import FORMAT_VERSION, TOOL
-from nypconsol.render.files import md_escape
+from nypconsol.render.files import md_escape, md_table
 from nypconsol.render.github import escape_data, escape_property
 
 
@@ -95,21 +95,9 @@ def drift_text(drift: Drift) -> str:
 # --- Markdown ------------------------------------------------------------------------------
 
 
-def _md_row(cells: list[Any]) -> str:
-    return "| " + " | ".join(md_escape(c) for c in cells) + " |"
-
-
-def _md_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
-    return [
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join(" --- " for _ in headers) + "|",
-        *(_md_row(row) for row in rows),
-    ]
-
-
 def _section(title: str | None, headers: list[str], rows: list[list[Any]]) -> list[str]:
     head = ["", f"### {title}", ""] if title else [""]
-    return [*head, *_md_table(headers, rows)]
+    return [*head, *md_table(headers, rows)]
 
 
 def drift_markdown(drift: Drift, *, heading: str = "## nypconsol diff") -> str:

@@ -97,6 +97,65 @@ def plan_summary(plan: Plan) -> dict:
     }
 
 
+# The tables people read (terminal, Markdown, job summaries) share these columns and cells.
+DISTRICT_COLUMNS = (
+    "District",
+    "Accounts",
+    "Migrate",
+    "Retain",
+    "Skip",
+    "Followers",
+    "Announce",
+    "Close",
+)
+ACCOUNT_COLUMNS = (
+    "District",
+    "Handle",
+    "Platform",
+    "Owner",
+    "Action",
+    "Moves to",
+    "Announce",
+    "Close",
+    "Followers",
+)
+
+
+def district_rows(summary: dict) -> list[list[str]]:
+    """One row per district of a plan summary (``plan_summary`` or a plan file's)."""
+    return [
+        [
+            row["name"],
+            str(row["accounts"]),
+            str(row["migrate"]),
+            str(row["retain"]),
+            str(row["skip"]),
+            f"{row['followers_to_redirect']:,}",
+            row["notice_date"] or "-",
+            row["close_date"] or "-",
+        ]
+        for row in summary["districts"].values()
+    ]
+
+
+def account_rows(plan: Plan) -> list[list[str]]:
+    """One row per account: where it goes and when."""
+    return [
+        [
+            plan.config.district_name(e.district),
+            "@" + e.account.handle,
+            e.account.platform,
+            e.account.owner,
+            f"retain ({e.note})" if e.action == "retain" else e.action,
+            "@" + e.target if e.target else "-",
+            _date(e.notice_date) or "-",
+            _date(e.close_date) or "-",
+            "?" if e.account.followers is None else f"{e.account.followers:,}",
+        ]
+        for e in plan.entries
+    ]
+
+
 def plan_envelope(plan: Plan) -> dict:
     """Everything but the accounts list, which the JSON writer streams one per line."""
     policy = plan.config.policy

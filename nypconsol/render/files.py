@@ -112,14 +112,20 @@ def md_escape(value: object) -> str:
     return text
 
 
-def _md_table(headers: list[str], rows: list[list[object]]) -> list[str]:
+def md_table(headers: list[str], rows: list[list[object]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
     return lines
 
 
 def plan_markdown(plan: Plan) -> str:
-    from nypconsol.render.envelope import plan_summary
+    from nypconsol.render.envelope import (
+        ACCOUNT_COLUMNS,
+        DISTRICT_COLUMNS,
+        account_rows,
+        district_rows,
+        plan_summary,
+    )
 
     summary = plan_summary(plan)
     inputs = ", ".join(f"{name} `{ref.path}`" for name, ref in plan.inputs.items() if ref)
@@ -136,50 +142,9 @@ def plan_markdown(plan: Plan) -> str:
         "## Summary by district",
         "",
     ]
-    lines += _md_table(
-        ["District", "Accounts", "Migrate", "Retain", "Skip", "Followers", "Announce", "Close"],
-        [
-            [
-                row["name"],
-                row["accounts"],
-                row["migrate"],
-                row["retain"],
-                row["skip"],
-                f"{row['followers_to_redirect']:,}",
-                row["notice_date"],
-                row["close_date"],
-            ]
-            for row in summary["districts"].values()
-        ],
-    )
+    lines += md_table(list(DISTRICT_COLUMNS), district_rows(summary))
     lines += ["", "## Accounts", ""]
-    lines += _md_table(
-        [
-            "District",
-            "Handle",
-            "Platform",
-            "Owner",
-            "Action",
-            "Moves to",
-            "Announce",
-            "Close",
-            "Followers",
-        ],
-        [
-            [
-                plan.config.district_name(e.district),
-                "@" + e.account.handle,
-                e.account.platform,
-                e.account.owner,
-                e.action if e.action != "retain" else f"retain ({e.note})",
-                "@" + e.target if e.target else "",
-                e.notice_date,
-                e.close_date,
-                "" if e.account.followers is None else f"{e.account.followers:,}",
-            ]
-            for e in plan.entries
-        ],
-    )
+    lines += md_table(list(ACCOUNT_COLUMNS), account_rows(plan))
     if plan.warnings:
         lines += ["", "## Warnings", ""]
         lines += [

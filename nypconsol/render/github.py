@@ -79,7 +79,8 @@ def plan_summary_markdown(document: dict) -> str:
     The whole account table is left to ``plan --format markdown``: job summaries are capped
     at 1 MiB.
     """
-    from nypconsol.render.files import md_escape
+    from nypconsol.render.envelope import DISTRICT_COLUMNS, district_rows
+    from nypconsol.render.files import md_escape, md_table
 
     summary = document["summary"]
     lines = [
@@ -90,19 +91,6 @@ def plan_summary_markdown(document: dict) -> str:
         f"accounts: {summary['migrate']} to migrate, {summary['retain']} to retain, "
         f"{summary['skip']} to skip; {summary['followers_to_redirect']:,} followers to redirect.",
         "",
-        "| District | Accounts | Migrate | Retain | Skip | Followers | Announce | Close |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for row in summary["districts"].values():
-        cells = [
-            row["name"],
-            row["accounts"],
-            row["migrate"],
-            row["retain"],
-            row["skip"],
-            f"{row['followers_to_redirect']:,}",
-            row["notice_date"],
-            row["close_date"],
-        ]
-        lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
+    lines += md_table(list(DISTRICT_COLUMNS), district_rows(summary))
     return "\n".join(lines) + "\n"

@@ -64,71 +64,29 @@ class TextTable:
 
 def plan_tables(plan: Plan, *, max_rows: int) -> tuple[list[TextTable], list[str]]:
     """The plan as tables (accounts, then districts) and closing lines, ready to draw."""
-    from nypconsol.render.envelope import plan_summary
+    from nypconsol.render.envelope import (
+        ACCOUNT_COLUMNS,
+        DISTRICT_COLUMNS,
+        account_rows,
+        district_rows,
+        plan_summary,
+    )
 
     summary = plan_summary(plan)
-    config = plan.config
     tables: list[TextTable] = []
     lines: list[str] = []
     if len(plan.entries) <= max_rows:
-        columns = tuple(
-            (h, "left")
-            for h in (
-                "District",
-                "Handle",
-                "Platform",
-                "Owner",
-                "Action",
-                "Moves to",
-                "Announce",
-                "Close",
-            )
-        )
-        rows = [
-            [
-                config.district_name(e.district),
-                "@" + e.account.handle,
-                e.account.platform,
-                e.account.owner,
-                e.action,
-                "@" + e.target if e.target else "-",
-                e.notice_date.isoformat() if e.notice_date else "-",
-                e.close_date.isoformat() if e.close_date else "-",
-                "?" if e.account.followers is None else f"{e.account.followers:,}",
-            ]
-            for e in plan.entries
-        ]
-        tables.append(TextTable("Migration plan", (*columns, ("Followers", "right")), rows))
+        aligns = ["left"] * (len(ACCOUNT_COLUMNS) - 1) + ["right"]
+        columns = tuple(zip(ACCOUNT_COLUMNS, aligns, strict=True))
+        tables.append(TextTable("Migration plan", columns, account_rows(plan)))
     else:
         lines.append(
             f"{len(plan.entries):,} accounts: too many to list here; write them with "
             "--format csv -o plan.csv (or json, markdown)."
         )
-    numbers = ("Accounts", "Migrate", "Retain", "Skip", "Followers")
-    tables.append(
-        TextTable(
-            "By district",
-            (
-                ("District", "left"),
-                *((h, "right") for h in numbers),
-                ("Announce", "left"),
-                ("Close", "left"),
-            ),
-            [
-                [
-                    row["name"],
-                    str(row["accounts"]),
-                    str(row["migrate"]),
-                    str(row["retain"]),
-                    str(row["skip"]),
-                    f"{row['followers_to_redirect']:,}",
-                    row["notice_date"] or "-",
-                    row["close_date"] or "-",
-                ]
-                for row in summary["districts"].values()
-            ],
-        )
-    )
+    aligns = ["left"] + ["right"] * 5 + ["left", "left"]
+    columns = tuple(zip(DISTRICT_COLUMNS, aligns, strict=True))
+    tables.append(TextTable("By district", columns, district_rows(summary)))
     inputs = "; ".join(f"{name}: {ref.path}" for name, ref in plan.inputs.items() if ref)
     lines.append(
         f"{_plural(summary['accounts'], 'account')}: {summary['migrate']} to migrate, "
