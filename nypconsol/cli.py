@@ -41,6 +41,12 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing was written.", err=True)
             ctx.exit(ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (``| head``): that is its choice, not a failure. Point
+            # stdout at nothing so the interpreter's final flush stays quiet.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(ExitCode.OK)
         except Exception as exc:  # the edge of the program: nothing else may show a traceback
             from nypconsol.errors import NypconsolError
 
@@ -287,7 +293,9 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
         output, [checked.inputs.config_file, checked.inputs.inventory_file], check_plan
     )
     start_source = "--start"
+    borrowed = False
     if committed is not None and start is None and checked.inputs.config.policy.start is None:
+        borrowed = True
         # The clock must not cause drift: check against the date the committed plan used.
         import datetime as dt
 
@@ -297,7 +305,7 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
             f"No start date set: using the start of {check_plan}, {start.isoformat()}.", err=True
         )
     result = make_plan(checked, start, start_source=start_source)
-    if result.start_source == "next working Monday":
+    if result.start_source == "next working Monday" and not borrowed:
         click.echo(
             f"No start date set: using the next working Monday, {result.start.isoformat()}. "
             "Set policy.start or --start for a repeatable plan.",

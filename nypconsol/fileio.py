@@ -21,6 +21,11 @@ def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder; name a file")
+    if target.exists() and not target.is_file():
+        # A pipe or a device: renaming over it would replace it, not write to it.
+        raise OutputError(
+            f"cannot write {path}: it is not a regular file; use -o - for standard output"
+        )
     if not folder.is_dir():
         raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
     temp_name = None

@@ -16,7 +16,10 @@ E, W = Severity.ERROR, Severity.WARNING
 # Every code the tool can report: code -> (severity, what it means).
 # The README's "Finding codes" table is checked against this list by a test.
 CODES: dict[str, tuple[Severity, str]] = {
-    "unreadable-file": (E, "An input file is missing, is a folder, or cannot be read."),
+    "unreadable-file": (
+        E,
+        "An input file is missing or is a folder (one that exists but cannot be read is exit 4).",
+    ),
     "bad-encoding": (E, "The file is not UTF-8; re-save it as UTF-8 or pass --encoding."),
     "malformed-file": (
         E,

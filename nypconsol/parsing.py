@@ -87,6 +87,13 @@ def ascii_safe_repr(text: str) -> str:
     )
 
 
+def printable(text: str) -> str:
+    """Text safe to print in a table: control and invisible characters shown as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii_safe_repr(c)[1:-1] for c in text)
+
+
 def at_handle(handle: str) -> str:
     """``@Handle`` for messages; quoted with escapes when it holds anything unusual."""
     shown = "@" + handle

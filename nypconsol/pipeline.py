@@ -82,17 +82,14 @@ def load_inputs(
         elif loaded.accounts is not None and config_file is not None:
             records, more = records_from_document(loaded.accounts, config_file.display)
             findings.extend(more)
-        # An inventory was given (or the config has an accounts: list) but it is empty.
-        source = inventory_file or (config_file if loaded.accounts is not None else None)
+        # No accounts at all: an empty inventory, or none given (a forgotten -i).
+        source = inventory_file or config_file
         if source is not None and not records and not any(f.is_error for f in findings):
-            findings.append(
-                Finding(
-                    "empty-inventory",
-                    "the inventory lists no accounts: add rows (handle, platform, area, ...)",
-                    source.display,
-                    None,
-                )
-            )
+            if inventory_file is None and loaded.accounts is None:
+                message = "no inventory was given: pass -i inventory.csv, or list the accounts under accounts: in the config"
+            else:
+                message = "the inventory lists no accounts: add rows (handle, platform, area, ...)"
+            findings.append(Finding("empty-inventory", message, source.display, None))
     except LoadFailed as failed:
         findings.extend(failed.findings)
     return Inputs(config_file, inventory_file, loaded.config, records, findings)

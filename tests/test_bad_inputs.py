@@ -187,3 +187,72 @@ def test_the_console_script_handles_ctrl_c_during_start_up(monkeypatch, capsys):
         entry.run()
     assert exit_info.value.code == 130
     assert capsys.readouterr().err == "Interrupted: nothing was written.\n"
+
+
+def test_a_reader_that_stops_early_is_not_a_failure(write):
+    import subprocess
+    import sys
+
+    rows = "".join(f"Acct{i},x,Skipton\n" for i in range(3000))
+    write("inv.csv", "handle,platform,area\n" + rows)
+    write("c.yaml", MINI_CONFIG)
+    command = f"{sys.executable} -m nypconsol plan -c c.yaml -i inv.csv --format json | head -1"
+    result = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command} >/dev/null"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_output_onto_a_pipe_or_device_is_refused(write):
+    import os
+
+    write("inv.csv", "handle,platform,area\nAbc_1,x,Skipton\n")
+    write("c.yaml", MINI_CONFIG)
+    os.mkfifo("p.json")
+    result = run("plan", "-c", "c.yaml", "-i", "inv.csv", "-o", "p.json")
+    assert result.exit_code == 4
+    assert result.stderr.endswith(
+        "Error: cannot write p.json: it is not a regular file; use -o - for standard output\n"
+    )
+    assert Path("p.json").is_fifo()
+
+
+def test_no_inventory_at_all_is_an_empty_inventory_warning(write, checked):
+    result = checked(None)  # MINI_CONFIG has no accounts: list, and no -i
+    assert codes(result.findings) == [("empty-inventory", "config.yaml", None)]
+    assert result.findings[0].message.startswith("no inventory was given: pass -i inventory.csv")
+
+
+def test_plain_tables_show_control_characters_as_escapes(write):
+    write(
+        "inv.json",
+        json.dumps(
+            [
+                {
+                    "handle": "Abc_1",
+                    "platform": "x",
+                    "area": "Skipton",
+                    "owner": "bell\x07 Evil\x1b[2J",
+                }
+            ]
+        ),
+    )
+    # Markdown escapes the escape's backslash, which renders as one.
+    for fmt, shown in (("table", "bell\\x07 Evil\\x1b[2J"), ("markdown", "bell\\\\x07 Evil")):
+        result = run("plan", "-c", write("c.yaml", MINI_CONFIG), "-i", "inv.json", "--format", fmt)
+        assert result.exit_code == 0
+        assert "\x07" not in result.stdout and "\x1b" not in result.stdout
+        assert shown in result.stdout
+
+
+def test_check_with_a_borrowed_start_does_not_also_claim_next_monday(write):
+    write("c.yaml", MINI_CONFIG.replace("  start: 2027-01-11\n", ""))
+    write("inv.csv", "handle,platform,area\nAbc_1,x,Skipton\n")
+    assert run("plan", "-c", "c.yaml", "-i", "inv.csv", "-o", "plan.json").exit_code == 0
+    result = run("plan", "-c", "c.yaml", "-i", "inv.csv", "--check", "plan.json")
+    assert result.exit_code == 0
+    assert "using the start of plan.json" in result.stderr
+    assert "next working Monday" not in result.stderr

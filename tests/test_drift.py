@@ -433,8 +433,9 @@ def test_drift_annotations_escape_messages_and_properties():
         "::error file=ci%3Aplans%2Cv1.json,line=7,title=plan drift::york x @A changed: owner: "
         '"50%25 off,\\r\\nnow" -> b:c',
         "::error file=ci%3Aplans%2Cv1.json,title=plan out of date::Drift from x to y: 0 accounts "
-        "added, 0 removed, 1 changed, 1 plan setting changed. Regenerate the plan (nypconsol "
-        "plan --format json -o ci:plans,v1.json) and commit it if the change is intended.",
+        "added, 0 removed, 1 changed, 1 plan setting changed. Regenerate the plan (the same "
+        "nypconsol plan command, with -o ci:plans,v1.json in place of --check) and commit it if "
+        "the change is intended.",
     ]
 
 
@@ -461,8 +462,8 @@ def test_check_github_format_points_at_the_committed_plan_lines(committed, tmp_p
         f"::error file=plan.json,line={skipton},title=plan drift::selby x @PC_Skipton_Ali changed: "
         "district: craven -> selby; target: NYP_Craven -> NYP_Selby; area: Skipton -> Tadcaster",
         "::error file=plan.json,title=plan out of date::Drift from plan.json to the rebuilt plan: "
-        "0 accounts added, 1 removed, 1 changed. Regenerate the plan (nypconsol plan --format "
-        "json -o plan.json) and commit it if the change is intended.",
+        "0 accounts added, 1 removed, 1 changed. Regenerate the plan (the same nypconsol plan "
+        "command, with -o plan.json in place of --check) and commit it if the change is intended.",
     ]
 
 

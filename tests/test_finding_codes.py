@@ -235,6 +235,7 @@ CASES = [
         None,
         ("c.yaml", 17),
         config="c.yaml",
+        also=frozenset({"empty-inventory"}),  # a mapping alone: no accounts to plan
     ),
     Case(
         "placeholder-accounts",
@@ -242,6 +243,7 @@ CASES = [
         None,
         ("c.yaml", 1),
         config="c.yaml",
+        also=frozenset({"empty-inventory"}),  # a mapping alone: no accounts to plan
     ),
     Case("empty-inventory", {"inv.csv": "handle,platform,area\r\n"}, "inv.csv", ("inv.csv", None)),
 ]

@@ -280,8 +280,8 @@ def drift_annotations(
             plan_file,
             None,
             "plan out of date",
-            f"{headline(drift)} Regenerate the plan (nypconsol plan --format json -o {plan_file}) "
-            "and commit it if the change is intended.",
+            f"{headline(drift)} Regenerate the plan (the same nypconsol plan command, with "
+            f"-o {plan_file} in place of --check) and commit it if the change is intended.",
         )
     )
     return "".join(line + "\n" for line in lines)

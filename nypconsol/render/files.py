@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 
 from nypconsol.models import Plan
+from nypconsol.parsing import printable
 from nypconsol.render.envelope import entry_dict, plan_envelope
 
 CSV_COLUMNS = (
@@ -95,7 +96,7 @@ def md_escape(value: object) -> str:
     """Text safe in a Markdown table cell: no pipes, no HTML, no line breaks."""
     if value is None or value == "":
         return ""
-    text = " ".join(str(value).split())
+    text = printable(" ".join(str(value).split()))
     for char, escaped in (
         ("\\", "\\\\"),
         ("|", "\\|"),

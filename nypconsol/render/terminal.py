@@ -7,6 +7,7 @@ from typing import IO
 
 from nypconsol.findings import Finding, count
 from nypconsol.models import Config, Plan
+from nypconsol.parsing import printable
 
 # Beyond this many accounts a terminal table helps nobody: show the summary and point to files.
 MAX_TABLE_ROWS = 500
@@ -130,7 +131,7 @@ def plain_tables(tables: list[TextTable], lines: list[str]) -> str:
     output is data a script can read and the same bytes every time."""
     out: list[str] = []
     for table in tables:
-        cells = [[" ".join(cell.split()) for cell in row] for row in table.rows]
+        cells = [[printable(" ".join(cell.split())) for cell in row] for row in table.rows]
         headers = [header for header, _ in table.columns]
         widths = [max(len(c) for c in column) for column in zip(headers, *cells, strict=True)]
         aligns = [align for _, align in table.columns]
