@@ -191,12 +191,10 @@ def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type
 
         click.echo(to_json(findings_envelope(findings, accounts)), nl=False)
     elif fmt == "github":
-        from nypconsol.render.github import annotations
+        from nypconsol.render.github import annotations, findings_markdown
 
         click.echo(annotations(findings), nl=False)
         click.echo(findings_text(findings, accounts).splitlines()[-1], err=True)  # the count
-        from nypconsol.render.github import findings_markdown
-
         _step_summary(lambda: findings_markdown(findings, accounts))
     else:
         click.echo(findings_text(findings, accounts), nl=False)
@@ -293,9 +291,7 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
         output, [checked.inputs.config_file, checked.inputs.inventory_file], check_plan
     )
     start_source = "--start"
-    borrowed = False
     if committed is not None and start is None and checked.inputs.config.policy.start is None:
-        borrowed = True
         # The clock must not cause drift: check against the date the committed plan used.
         import datetime as dt
 
@@ -304,8 +300,9 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
         click.echo(
             f"No start date set: using the start of {check_plan}, {start.isoformat()}.", err=True
         )
+    defaulted = start is None  # make_plan picks policy.start, else the next working Monday
     result = make_plan(checked, start, start_source=start_source)
-    if result.start_source == "next working Monday" and not borrowed:
+    if defaulted and result.start_source == "next working Monday":
         click.echo(
             f"No start date set: using the next working Monday, {result.start.isoformat()}. "
             "Set policy.start or --start for a repeatable plan.",
