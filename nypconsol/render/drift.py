@@ -117,36 +117,25 @@ def drift_markdown(drift: Drift, *, heading: str = "## nypconsol diff") -> str:
             ["Setting", "Before", "After"],
             [[c.name, show(c.before), show(c.after)] for c in drift.plan_changes],
         )
-    if drift.added:
-        lines += _section(
-            "Added",
-            ["District", "Account", "Platform", "Owner", "Outcome"],
-            [
+    for title, last, items in (
+        ("Added", "Outcome", drift.added),
+        ("Removed", "Was", drift.removed),
+    ):
+        if items:
+            lines += _section(
+                title,
+                ["District", "Account", "Platform", "Owner", last],
                 [
-                    i.district,
-                    "@" + i.handle,
-                    i.platform,
-                    i.account.get("owner"),
-                    _outcome(i.account),
-                ]
-                for i in drift.added
-            ],
-        )
-    if drift.removed:
-        lines += _section(
-            "Removed",
-            ["District", "Account", "Platform", "Owner", "Was"],
-            [
-                [
-                    i.district,
-                    "@" + i.handle,
-                    i.platform,
-                    i.account.get("owner"),
-                    _outcome(i.account),
-                ]
-                for i in drift.removed
-            ],
-        )
+                    [
+                        i.district,
+                        "@" + i.handle,
+                        i.platform,
+                        i.account.get("owner"),
+                        _outcome(i.account),
+                    ]
+                    for i in items
+                ],
+            )
     if drift.changed:
         lines += _section(
             "Changed",

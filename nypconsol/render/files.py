@@ -41,10 +41,6 @@ def to_json(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def plan_json(plan: Plan) -> str:
-    return "".join(plan_json_chunks(plan))
-
-
 def plan_json_chunks(plan: Plan) -> Iterator[str]:
     """The plan envelope with one account per line: readable, diff-friendly, fast to write
     (json's C encoder only runs without indentation), and made a line at a time so that a
