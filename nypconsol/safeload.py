@@ -28,6 +28,7 @@ from itertools import pairwise
 import yaml
 
 from nypconsol.findings import Finding
+from nypconsol.parsing import quoted
 
 MAX_DEPTH = 64  # inventories and configs are a few levels deep; anything deeper is a mistake
 
@@ -312,6 +313,8 @@ _DECLINE_TEXT = [
     # explicit ("? x") and empty (": x") keys, and "?x" or ":x" where PyYAML refuses them
     (":", r":(?<=[\s\[{,]:)"),
     ("?", r"\?(?<=[\s\[{,]\?)"),
+    # half a character (\ud800), which PyYAML refuses; \U, which may be past U+10FFFF
+    ("\\", r"\\(?:u[dD][89a-fA-F]|U)"),
     # an escape in a quoted key (keys must stay where they were written, for their lines)
     ("\\", r"\\(?=[^\n]*[\"']\s*:)"),
     ("'", r"''(?=[^\n]*'\s*:)"),
@@ -835,4 +838,41 @@ def load_json(text: str, file: str) -> tuple[object, list[Finding]]:
         raise LoadFailed(
             [Finding("malformed-file", "JSON is nested too deeply to be an inventory", file, None)]
         ) from None
+    # Only an escape such as \ud800 makes half a character: look for those only when one is there.
+    if _SURROGATE_ESCAPE.search(text) and (halves := _lone_surrogates(value, file)):
+        raise LoadFailed(halves)
     return value, findings
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogates(value: object, file: str) -> list[Finding]:
+    """A finding for each text holding a lone surrogate (json decodes "\ud800" to one, and no
+    file, terminal or encoder takes it), on the line of its object."""
+    findings = []
+    stack: list[tuple[object, int | None]] = [(value, None)]
+    while stack:  # not recursive: the value may be nested nearly to the recursion limit
+        item, line = stack.pop()
+        if isinstance(item, dict):
+            line = getattr(item, "line", line)
+            children = [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        for child in children:
+            if not isinstance(child, str):
+                stack.append((child, line))
+            elif half := _SURROGATE.search(child):
+                findings.append(
+                    Finding(
+                        "malformed-file",
+                        f"the text {quoted(child)} holds half of a character (a lone "
+                        f"\\u{ord(half.group()):04x} escape): fix or remove it",
+                        file,
+                        line,
+                    )
+                )
+    return findings

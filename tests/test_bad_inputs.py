@@ -256,3 +256,20 @@ def test_check_with_a_borrowed_start_does_not_also_claim_next_monday(write):
     assert result.exit_code == 0
     assert "using the start of plan.json" in result.stderr
     assert "next working Monday" not in result.stderr
+
+
+def test_lone_surrogate_escapes_in_json_are_findings_on_their_objects_lines(write, checked):
+    # json decodes "\ud800" to half a character, which no file can hold: every one is found.
+    text = (
+        '[\n  {"handle": "A1", "platform": "x", "area": "York", "owner": "PC \\ud800"},\n'
+        '  {"handle": "A2", "platform": "x", "area": "York", "owner": "PC \\ud83d\\ude00"},\n'
+        '  {"handle": "A3", "platform": "x", "area": "York", "\\udc00": "x"}\n]\n'
+    )
+    result = checked(write("inv.json", text))
+    assert codes(result.findings) == [
+        ("malformed-file", "inv.json", 2),
+        ("malformed-file", "inv.json", 4),
+    ]
+    assert result.findings[0].message == (
+        "the text 'PC \\ud800' holds half of a character (a lone \\ud800 escape): fix or remove it"
+    )

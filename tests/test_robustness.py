@@ -144,6 +144,7 @@ BAD_FILES: dict[str, bytes | None] = {
     "bad.json": b'{"a": ',
     "nan.json": b'[{"handle": "A1", "platform": "x", "area": "York", "followers": NaN}]',
     "huge-number.json": b'[{"handle": "A1", "platform": "x", "area": "York", "followers": 1e400}]',
+    "lone-surrogate.json": b'[{"handle": "A1", "platform": "x", "area": "York", "owner": "a\\ud800"}]',
     "cp1252.csv": "handle,platform,owner,area\nA1,x,Zoë,York\n".encode("cp1252"),
     "unclosed-quote.csv": b'handle,platform,area\n"A1,x,York\nB2,x,York\n',
     "nul.csv": b"handle,platform,area\nA\x001,x,York\n",

@@ -165,6 +165,9 @@ DECLINED = {
     "line separator": "a: b\u2028c\n",
     "lone carriage return": "a: 1\rb: 2\n",
     "unknown escape": 'a: "\\q"\n',
+    "surrogate escape": 'a: "PC \\ud800"\n',  # PyYAML refuses half a character
+    "paired surrogate escapes": 'a: "\\uD83D\\uDE00"\n',
+    "long escape": 'a: "\\U0001F600"\n',
     "escape in a key": '"a\\tb": 1\n',
     "comment after a bracket": "a: [ # c\n  1]\n",
     "empty list": "a: []\n",
@@ -198,6 +201,7 @@ def big(text: str) -> str:
         DECLINED["reserved @"],
         DECLINED["syntax error"],
         DECLINED["two documents"],
+        DECLINED["surrogate escape"],
         "- handle: A\n  platform: x\n" * 3,
     ],
 )
