@@ -135,8 +135,9 @@ def _load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-unty
     return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
 
 
-def _emit(text: str | Iterable[str], output: str | None, *, bom: bool = False) -> None:
-    """Data to stdout, or atomically to the file the user named; text may come in chunks."""
+def _emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = False) -> None:
+    """Data to stdout, or atomically to the file the user named; it may come in chunks of text
+    or of UTF-8 bytes."""
     chunks = [text] if isinstance(text, str) else text
     if output is None or output == "-":
         for chunk in chunks:
@@ -144,7 +145,7 @@ def _emit(text: str | Iterable[str], output: str | None, *, bom: bool = False) -
         return
     from nypconsol.fileio import atomic_write
 
-    encoded = (chunk.encode("utf-8") for chunk in chunks)
+    encoded = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
     atomic_write(output, itertools.chain([b"\xef\xbb\xbf"] if bom else [], encoded))
 
 
@@ -399,7 +400,7 @@ def _check_or_annotate(result, committed, fmt: str | None, output: str | None) -
     return _exit(ExitCode.OK if drift.equal else ExitCode.DRIFT)
 
 
-def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str:  # type: ignore[no-untyped-def]
+def _render_plan(result, fmt: str, *, to_file: bool, no_color: bool) -> str | Iterable[bytes]:  # type: ignore[no-untyped-def]
     from nypconsol.render import files
 
     if fmt == "json":

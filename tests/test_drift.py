@@ -447,9 +447,9 @@ def test_check_github_format_points_at_the_committed_plan_lines(committed, tmp_p
     result = check("--format", "github")
     assert_clean(result, ExitCode.DRIFT)
     plan_lines = (tmp_path / "plan.json").read_text().splitlines()
-    acomb = 1 + next(i for i, line in enumerate(plan_lines) if '"handle": "AcombPCSO"' in line)
+    acomb = 1 + next(i for i, line in enumerate(plan_lines) if '"handle":"AcombPCSO"' in line)
     skipton = 1 + next(
-        i for i, line in enumerate(plan_lines) if '"handle": "PC_Skipton_Ali"' in line
+        i for i, line in enumerate(plan_lines) if '"handle":"PC_Skipton_Ali"' in line
     )
     assert result.stdout.splitlines() == [
         # The findings first (the shipped mapping's placeholder warning) ...
@@ -615,7 +615,7 @@ BAD_PLANS = {
         "bad.json: not a usable plan file: the key 'kind' appears twice in one object",
     ),
     "nan": (
-        lambda: _plan_text().replace('"followers": 412', '"followers": NaN'),
+        lambda: _plan_text().replace('"followers":412', '"followers":NaN'),
         "bad.json: not a usable plan file: NaN is not a JSON number",
     ),
     "deep": (lambda: "[" * 100_000, "bad.json: not a plan file: the JSON is nested too deeply"),

@@ -290,7 +290,7 @@ INTERRUPTED = "Interrupted: nothing was written.\n"
         "nypconsol.pipeline.check",
         "nypconsol.pipeline.load_inputs",
         "nypconsol.render.files.plan_json_chunks",
-        "nypconsol.render.files.entry_dict",  # mid-write: the plan streams to a temporary file
+        "nypconsol.render.files.account_dicts",  # mid-write: the plan streams to a temporary file
     ],
 )
 def test_ctrl_c_exits_130_and_writes_nothing(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from nypconsol import __version__
 from nypconsol.findings import Finding, count
-from nypconsol.models import FORCE_ID, Config, Plan, PlanEntry
+from nypconsol.models import FORCE_ID, Config, Plan
 from nypconsol.platforms import PLATFORMS
 
 FORMAT_VERSION = "1.0"  # bump the major for changes that break consumers; add keys freely
@@ -17,34 +18,47 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def entry_dict(entry: PlanEntry, config: Config) -> dict:
-    """One account of the plan, as the JSON, YAML and CSV outputs show it."""
-    account = entry.account
-    platform = PLATFORMS[account.platform]
-    target = entry.target
-    last_post = account.last_post
-    return {
-        "handle": account.handle,
-        "platform": account.platform,
-        "owner": account.owner,
-        "collar_number": account.collar_number,
-        "role": account.role,
-        "area": account.area,
-        "district": entry.district,
-        "district_name": config.district_name(entry.district),
-        "action": entry.action,
-        "note": entry.note,
-        "target": target,
-        "url": platform.profile_url(account.handle),
-        "target_url": platform.profile_url(target) if target else None,
-        "wave": entry.wave,
-        "notice_date": _date(entry.notice_date),
-        "close_date": _date(entry.close_date),
-        "followers": account.followers,
-        "status": account.status,
-        "last_post": last_post.isoformat() if last_post else None,
-        "source": {"file": account.source.file, "line": account.source.line},
-    }
+class _IsoDates(dict):
+    """date -> its ISO text, each distinct date formatted once (a plan has a few hundred)."""
+
+    def __missing__(self, day: dt.date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+def account_dicts(plan: Plan) -> Iterator[dict]:
+    """Each account of the plan, in plan order, as the JSON, YAML and CSV outputs show it."""
+    district_name = plan.config.district_name
+    iso = _IsoDates({None: None})
+    profile_url = {platform_id: p.profile_url for platform_id, p in PLATFORMS.items()}
+    for account, district, action, target, notice, close, wave, note in plan.entries:
+        handle, platform, owner, collar_number, role, area, _, followers, last_post, status = (
+            account[:10]
+        )
+        file, line = account.source
+        url = profile_url[platform]
+        yield {
+            "handle": handle,
+            "platform": platform,
+            "owner": owner,
+            "collar_number": collar_number,
+            "role": role,
+            "area": area,
+            "district": district,
+            "district_name": district_name(district),
+            "action": action,
+            "note": note,
+            "target": target,
+            "url": url(handle),
+            "target_url": url(target) if target else None,
+            "wave": wave,
+            "notice_date": iso[notice],
+            "close_date": iso[close],
+            "followers": followers,
+            "status": status,
+            "last_post": iso[last_post],
+            "source": {"file": file, "line": line},
+        }
 
 
 def plan_summary(plan: Plan) -> dict:
