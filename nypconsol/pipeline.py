@@ -111,18 +111,23 @@ def check(inputs: Inputs) -> Checked:
     entries: list[PlanEntry] = []
     if config is not None:
         resolver = Resolver(config)
-        order = {d.id: i for i, d in enumerate(config.districts)}
-        order[FORCE_ID] = len(order)
-        decorated = []
+        # Plan order: districts as configured (force-wide last), then platform, then handle.
+        # Sorting each (district, platform) group by key alone is twice as fast as sorting
+        # every entry by a tuple.
+        groups: dict[tuple[str, str], list[tuple[str, PlanEntry]]] = {}
         for account, key in unique:
             entry, more = _resolve(account, key, resolver)
             if more:
                 findings.extend(more)
             if entry is not None:
-                # (platform, key) is unique, so the entry itself is never compared.
-                decorated.append((order[entry.district], account.platform, key, entry))
-        decorated.sort()
-        entries = [item[3] for item in decorated]
+                group = groups.get((entry.district, account.platform))
+                if group is None:
+                    group = groups[(entry.district, account.platform)] = []
+                group.append((key, entry))  # keys are unique in a group: entries never compared
+        district_order = [d.id for d in config.districts] + [FORCE_ID]
+        for district in district_order:
+            for platform in sorted(p for d, p in groups if d == district):
+                entries.extend(entry for _, entry in sorted(groups[(district, platform)]))
     # The raw records are not needed past this point: let them go (a large inventory's
     # records take more memory than its accounts).
     kept = replace(inputs, records=[])
@@ -189,9 +194,10 @@ def _unique_accounts(
     unique: list[tuple[Account, str]] = []
     first_by_key: dict[tuple[str, str], Account] = {}
     first_by_skeleton: dict[tuple[str, str], Account] = {}
+    key_of = {platform_id: platform.key for platform_id, platform in PLATFORMS.items()}
     for account in accounts:
         platform = PLATFORMS[account.platform]
-        key = platform.handle_key(account.handle)
+        key = key_of[account.platform](account.handle)
         first = first_by_key.get((account.platform, key))
         if first is not None:
             findings.append(

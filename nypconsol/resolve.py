@@ -43,25 +43,35 @@ class Resolver:
         for district in config.districts:
             for area in district.areas:
                 key = area_key(area)
-                owners = self.by_area.setdefault(key, [])
-                if district.id not in owners:
-                    owners.append(district.id)
+                claimed_by = self.by_area.setdefault(key, [])
+                if district.id not in claimed_by:
+                    claimed_by.append(district.id)
                 self.area_names.setdefault(key, area)
         # A district's own name works as an area too ("Richmondshire"), unless a town claims it.
         for district in config.districts:
             self.by_area.setdefault(area_key(district.name), [district.id])
             self.area_names.setdefault(area_key(district.name), district.name)
-        # (platform, handle key) -> owner of every destination account, to spot them in inventories.
-        self.destination_keys: dict[tuple[str, str], str] = {}
         owners = [(FORCE_ID, config.force.accounts)] + [
             (d.id, d.accounts) for d in config.districts
         ]
+        # (platform, district) -> where its accounts go: the district's own, else the force's.
+        self.destinations: dict[tuple[str, str], str] = {}
+        # (platform, handle key) -> owner of every destination account, to spot them in inventories.
+        self.destination_keys: dict[tuple[str, str], str] = {}
         for owner, accounts in owners:
+            for platform in PLATFORMS:
+                target = accounts.get(platform, config.force.accounts.get(platform))
+                if target is not None:
+                    self.destinations[(platform, owner)] = target
             for platform, handle in accounts.items():
                 key = (platform, PLATFORMS[platform].handle_key(handle))
                 self.destination_keys.setdefault(key, owner)
 
     def resolve_district(self, account: Account) -> tuple[str | None, list[Finding]]:
+        if account.area and not account.district:  # the common case, answered first
+            area_districts = self.by_area.get(area_key(account.area))
+            if area_districts is not None and len(area_districts) == 1:
+                return area_districts[0], []
         file, line = account.source.file, account.source.line
         findings: list[Finding] = []
         area_districts: list[str] = []
@@ -128,11 +138,7 @@ class Resolver:
 
     def destination(self, platform: str, district: str) -> str | None:
         """The district's account on the platform, else the force-wide one, else None."""
-        if district != FORCE_ID:
-            found = self.config.district(district)
-            if found and platform in found.accounts:
-                return found.accounts[platform]
-        return self.config.force.accounts.get(platform)
+        return self.destinations.get((platform, district))
 
 
 def _did_you_mean(word: str, choices: list[str], labels: dict[str, str] | None = None) -> str:

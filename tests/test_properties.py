@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nypconsol import platforms
 from nypconsol.models import RawRecord, Source
 from nypconsol.platforms import PLATFORMS, normalise_handle, platform_id, skeleton
 from nypconsol.resolve import area_key
@@ -108,6 +109,11 @@ def test_handle_key_ignores_case(platform, data):
 @given(st.text(max_size=20))
 def test_skeleton_is_stable(text):
     assert skeleton(skeleton(text)) == skeleton(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_the_ascii_skeleton_shortcut_agrees_with_the_full_table(text):
+    assert skeleton(text) == text.casefold().translate(platforms._CONFUSABLES)
 
 
 ALIASES = {
