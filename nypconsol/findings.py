@@ -45,7 +45,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "ambiguous-area": (E, "The area is listed under two or more districts."),
     "no-area": (E, "The row has neither an area nor a district."),
     "no-destination": (E, "Neither the district nor the force has an account on that platform."),
-    "bad-number": (E, "A number (followers) is not a whole number like 1234 or 1,234."),
+    "bad-number": (
+        E,
+        "A number (followers) is not a whole number like 1234 or 1,234, or is over ten billion.",
+    ),
     "bad-date": (E, "A date is not ISO 2026-10-01 or UK 01/10/2026."),
     "bad-status": (E, "The status is not active, dormant or closed."),
     "bad-retain": (E, "The retain value is not yes or no."),

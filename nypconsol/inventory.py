@@ -34,6 +34,7 @@ REQUIRED_COLUMNS = ("handle", "platform")
 STATUSES = ("active", "dormant", "closed")
 _FREE_TEXT = ("owner", "collar_number", "role", "area", "district")
 MAX_TEXT_LENGTH = 1000  # far beyond any real owner, area or reason
+MAX_FOLLOWERS = 10_000_000_000  # more people than there are: a typing mistake, not a count
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -373,6 +374,16 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
                 Finding(
                     "bad-number",
                     f"followers {quoted(raw)} is not a whole number such as 1234 or 1,234 (leave it blank if unknown)",
+                    file,
+                    line,
+                )
+            )
+        if followers is not None and followers > MAX_FOLLOWERS:
+            findings.append(
+                Finding(
+                    "bad-number",
+                    f"followers {quoted(raw)} is more than any account has (at most "
+                    f"{MAX_FOLLOWERS:,}): check the cell",
                     file,
                     line,
                 )

@@ -273,3 +273,22 @@ def test_lone_surrogate_escapes_in_json_are_findings_on_their_objects_lines(writ
     assert result.findings[0].message == (
         "the text 'PC \\ud800' holds half of a character (a lone \\ud800 escape): fix or remove it"
     )
+
+
+def test_follower_counts_beyond_anyone_are_bad_numbers_not_an_internal_error(write):
+    # 20 digits: more than a 64-bit integer, which the JSON plan (and most readers) cannot hold.
+    write(
+        "inv.csv",
+        "handle,platform,area,followers\nAbc1,x,Selby,99999999999999999999\n"
+        'Abc2,x,Selby,10000000001\nAbc3,x,Selby,"10,000,000,000"\n',
+    )
+    result = run("plan", "-c", write("c.yaml", MINI_CONFIG), "-i", "inv.csv", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[:2] == [
+        "inv.csv:2: error [bad-number] followers '99999999999999999999' is more than any account "
+        "has (at most 10,000,000,000): check the cell",
+        "inv.csv:3: error [bad-number] followers '10000000001' is more than any account "
+        "has (at most 10,000,000,000): check the cell",
+    ]
+    assert "inv.csv:4" not in result.stderr
+    assert "Traceback" not in result.output
