@@ -12,7 +12,6 @@ lines for the plain documents it accepts and hands anything unusual back to PyYA
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import gc
 import json
@@ -777,14 +776,25 @@ def _quiet_stderr() -> Iterator[None]:
 # --- JSON ---------------------------------------------------------------------------------
 
 
+_CONTAINER_TYPES = frozenset((LocatedDict, list))
+
+
 def load_json(text: str, file: str) -> tuple[object, list[Finding]]:
     """Parse JSON; objects become LocatedDict with the line they start on."""
-    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
     findings: list[Finding] = []
     repeated_keys: list[str] = []  # keys repeated in the object being closed
 
+    counted = [0, 1]  # an offset and its line: objects are asked for in document order,
+    # so each line is counted on from the last one asked, and the text is counted once.
+
     def line_at(pos: int) -> int:
-        return bisect.bisect_right(newlines, pos - 1) + 1
+        last, line = counted
+        if pos >= last:
+            line += text.count("\n", last, pos)
+        else:
+            line -= text.count("\n", pos, last)
+        counted[:] = pos, line
+        return line
 
     def pairs_hook(pairs: list[tuple[str, object]]) -> LocatedDict:
         result = LocatedDict(0)
@@ -798,11 +808,24 @@ def load_json(text: str, file: str) -> tuple[object, list[Finding]]:
     # Numbers stay the text written, as in YAML: the inventory parser reads them itself.
     decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_int=str, parse_float=str)
     parse_object = decoder.parse_object
+    scan_in_c = json.scanner.make_scanner(decoder)
 
     def located_object(s_and_end, *args):  # type: ignore[no-untyped-def]
-        start = s_and_end[1]
-        obj, end = parse_object(s_and_end, *args)
-        obj.line = line_at(start)
+        document, start = s_and_end  # start: just past the "{"
+        line = line_at(start)  # before the objects inside it: in document order
+        # An account holds only text and numbers: the C scanner reads it ten times faster.
+        # An object that holds objects or lists (or has an error) is read again in Python,
+        # so that those have their own lines (and the error its usual message).
+        repeats_before = len(repeated_keys)
+        try:
+            obj, end = scan_in_c(document, start - 1)
+            nested = any(type(value) in _CONTAINER_TYPES for value in obj.values())
+        except json.JSONDecodeError:
+            nested = True
+        if nested:
+            del repeated_keys[repeats_before:]
+            obj, end = parse_object(s_and_end, *args)
+        obj.line = line
         # Inner objects were closed (and their repeats reported) before this one.
         findings.extend(
             Finding(

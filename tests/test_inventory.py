@@ -565,3 +565,30 @@ def test_yaml_inventory_replaces_the_config_accounts(write):
     name = write("inventory.yaml", "- {handle: FromInventory, platform: x, area: Selby}\n")
     with_inventory = check(load_inputs("config.yaml", name, environ={}))
     assert [e.account.handle for e in with_inventory.entries] == ["FromInventory"]
+
+
+def test_json_objects_inside_accounts_keep_their_own_lines():
+    # Flat accounts are read by the C scanner; one holding an object is read again in Python so
+    # that the inner object (and its repeated key) has its own line, as before.
+    from nypconsol.safeload import load_json
+
+    text = (
+        '[\n {"handle": "One",\n  "extra": {"a": 1,\n            "a": 2}},\n {"handle": "Two"}\n]\n'
+    )
+    value, findings = load_json(text, "x.json")
+    assert [item.line for item in value] == [2, 5]
+    assert value[0]["extra"].line == 3
+    assert [(f.code, f.line) for f in findings] == [("duplicate-key", 3)]
+
+
+def test_a_json_syntax_error_inside_an_account_keeps_its_message():
+    from nypconsol.safeload import LoadFailed, load_json
+
+    with pytest.raises(LoadFailed) as failed:
+        load_json('[\n {"handle": "One",\n  "platform": "x",}\n]\n', "x.json")
+    [finding] = failed.value.findings
+    assert (finding.line, finding.message) == (
+        3,
+        "not valid JSON: Expecting property name enclosed in double quotes (column 19); fix the "
+        "syntax",
+    )
