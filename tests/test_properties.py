@@ -261,3 +261,33 @@ def test_any_cell_text_survives_an_excel_style_csv(tmp_path, owner, role, bom, c
     assert (first.values.get("owner"), first.values.get("role")) == (owner, role)
     assert (first.source.line, second.source.line) == (2, 3)
     assert second.values["handle"] == "Two"
+
+
+account_values = st.one_of(
+    st.none(),
+    st.integers(min_value=0, max_value=10_000_000_000),
+    st.text(),  # any code point but half a character, which no input can hold
+)
+
+
+@given(st.dictionaries(st.text(max_size=12), account_values, max_size=8), account_values)
+def test_both_account_encoders_write_the_same_bytes(account, line):
+    # Small plans are encoded by json, large ones by orjson: a plan's bytes must not depend on
+    # its size.
+    from nypconsol.render.files import ORJSON_FROM, account_encoder
+
+    account = {**account, "source": {"file": "inv.csv", "line": line}}
+    assert account_encoder(ORJSON_FROM)(account) == account_encoder(0)(account)
+
+
+def test_a_large_plan_is_written_as_a_small_one_would_be(monkeypatch):
+    from nypconsol.pipeline import check, load_inputs, make_plan
+    from nypconsol.render import files
+
+    plan = make_plan(check(load_inputs(None, None, environ={})), dt.date(2027, 1, 11))
+    monkeypatch.setattr(files, "ORJSON_FROM", 10**9)
+    small = b"".join(files.plan_json_chunks(plan, batch=5))
+    monkeypatch.setattr(files, "ORJSON_FROM", 1)
+    large = b"".join(files.plan_json_chunks(plan, batch=5))
+    assert large == small
+    assert small.count(b'\n    {"handle":"') == len(plan.entries) > 5

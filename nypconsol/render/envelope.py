@@ -32,6 +32,7 @@ def account_dicts(plan: Plan) -> Iterator[dict]:
     iso = _IsoDates({None: None})
     profile_url = {platform_id: p.profile_url for platform_id, p in PLATFORMS.items()}
     for account, district, action, target, notice, close, wave, note in plan.entries:
+        # Unpacked at once: each NamedTuple attribute would cost a lookup, per account.
         handle, platform, owner, collar_number, role, area, _, followers, last_post, status = (
             account[:10]
         )
