@@ -140,8 +140,8 @@ def _emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = 
     or of UTF-8 bytes."""
     chunks = [text] if isinstance(text, str) else text
     if output is None or output == "-":
-        for chunk in chunks:
-            click.echo(chunk, nl=False)
+        for chunk in chunks:  # as text: stdout may have no bytes buffer, and has its encoding
+            click.echo(chunk if isinstance(chunk, str) else chunk.decode("utf-8"), nl=False)
         return
     from nypconsol.fileio import atomic_write
 

@@ -388,6 +388,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
                     line,
                 )
             )
+            followers = None
     last_post = None
     if raw := (get("last_post") or "").strip():
         try:

@@ -312,7 +312,8 @@ _DECLINE_TEXT = [
     # explicit ("? x") and empty (": x") keys, and "?x" or ":x" where PyYAML refuses them
     (":", r":(?<=[\s\[{,]:)"),
     ("?", r"\?(?<=[\s\[{,]\?)"),
-    # half a character (\ud800), which PyYAML refuses; \U, which may be past U+10FFFF
+    # half a character (\ud800), which PyYAML refuses; \U, which may be past U+10FFFF (matched
+    # anywhere, even in a comment: declining costs only time)
     ("\\", r"\\(?:u[dD][89a-fA-F]|U)"),
     # an escape in a quoted key (keys must stay where they were written, for their lines)
     ("\\", r"\\(?=[^\n]*[\"']\s*:)"),
@@ -810,21 +811,35 @@ def load_json(text: str, file: str) -> tuple[object, list[Finding]]:
     parse_object = decoder.parse_object
     scan_in_c = json.scanner.make_scanner(decoder)
 
+    root = len(text) - len(text.lstrip(" \t\n\r"))  # where the document's own value starts
+    python_depth = 0  # objects around this one being read by the Python scanner
+
     def located_object(s_and_end, *args):  # type: ignore[no-untyped-def]
+        nonlocal python_depth
         document, start = s_and_end  # start: just past the "{"
         line = line_at(start)  # before the objects inside it: in document order
         # An account holds only text and numbers: the C scanner reads it ten times faster.
         # An object that holds objects or lists (or has an error) is read again in Python,
-        # so that those have their own lines (and the error its usual message).
-        repeats_before = len(repeated_keys)
-        try:
-            obj, end = scan_in_c(document, start - 1)
-            nested = any(type(value) in _CONTAINER_TYPES for value in obj.values())
-        except json.JSONDecodeError:
-            nested = True
-        if nested:
-            del repeated_keys[repeats_before:]
-            obj, end = parse_object(s_and_end, *args)
+        # so that those have their own lines (and the error its usual message). Only the
+        # objects in the document's list, or in its "accounts" list, are tried in C: not the
+        # document itself, nor objects deeper down, so that nothing is read more than twice.
+        obj = None
+        if python_depth <= 1 and start - 1 != root:
+            repeats_before = len(repeated_keys)
+            try:
+                obj, end = scan_in_c(document, start - 1)
+            except json.JSONDecodeError:
+                obj = None
+            if obj is not None and any(type(v) in _CONTAINER_TYPES for v in obj.values()):
+                obj = None
+            if obj is None:
+                del repeated_keys[repeats_before:]
+        if obj is None:
+            python_depth += 1
+            try:
+                obj, end = parse_object(s_and_end, *args)
+            finally:
+                python_depth -= 1
         obj.line = line
         # Inner objects were closed (and their repeats reported) before this one.
         findings.extend(
@@ -898,4 +913,4 @@ def _lone_surrogates(value: object, file: str) -> list[Finding]:
                         line,
                     )
                 )
-    return findings
+    return sorted(findings, key=lambda finding: finding.line or 0)  # in document order

@@ -510,6 +510,20 @@ def test_output_file_equals_stdout(files: Path) -> None:
     assert (files / "p.json").read_text(encoding="utf-8") == stdout
 
 
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "markdown"])
+def test_plans_print_to_a_text_only_stdout(files: Path, fmt: str) -> None:
+    # A notebook or redirect_stdout(StringIO) has no bytes buffer: the plan comes as text.
+    import contextlib
+
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        cli.main(
+            ["plan", "-c", "cfg.yaml", "-i", "inv.csv", "--format", fmt], standalone_mode=False
+        )
+    expected = run("plan", "-c", "cfg.yaml", "-i", "inv.csv", "--format", fmt).stdout_bytes
+    assert stdout.getvalue() == expected.decode("utf-8")
+
+
 def test_format_option_beats_extension(files: Path) -> None:
     result = run("plan", "-c", "cfg.yaml", "-i", "inv.csv", "--format", "json", "-o", "p.csv")
     assert result.exit_code == 0

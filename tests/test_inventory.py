@@ -592,3 +592,31 @@ def test_a_json_syntax_error_inside_an_account_keeps_its_message():
         "not valid JSON: Expecting property name enclosed in double quotes (column 19); fix the "
         "syntax",
     )
+
+
+def test_json_nested_deep_is_scanned_a_bounded_number_of_times(monkeypatch):
+    # Each object holding another was read by the C scanner, thrown away and read again in
+    # Python, so a document nested N deep was read N times over. Now at most twice.
+    import json.scanner
+
+    from nypconsol.safeload import load_json
+
+    scanned = 0
+    make_scanner = json.scanner.make_scanner
+
+    def counting_scanner(decoder):  # type: ignore[no-untyped-def]
+        scan = make_scanner(decoder)
+
+        def counted(text, index):  # type: ignore[no-untyped-def]
+            nonlocal scanned
+            value, end = scan(text, index)
+            scanned += end - index
+            return value, end
+
+        return counted
+
+    monkeypatch.setattr(json.scanner, "make_scanner", counting_scanner)
+    text = '{"a": ["x", ' * 100 + "1" + "]}" * 100
+    value, _ = load_json(text, "deep.json")
+    assert value["a"][1]["a"][0] == "x"
+    assert scanned <= 2 * len(text)
