@@ -373,3 +373,22 @@ def test_real_sigint_in_a_real_process(project: Path) -> None:
     assert "Traceback" not in done.stderr
     assert done.stderr.endswith(INTERRUPTED)
     assert not (project / "plan.json").exists()
+
+
+def test_a_real_process_ends_with_its_exit_code_and_all_its_output(project: Path) -> None:
+    # The console script ends with os._exit (no freeing of every object): the streams must be
+    # flushed first and every exit code kept.
+    rows = "".join(f"Acct{i},x,Skipton\n" for i in range(6000))  # large: orjson writes it
+    (project / "big.csv").write_text("handle,platform,area\n" + rows, encoding="utf-8")
+    planned = run_process(["plan", "-i", "big.csv", "--format", "json"], project)
+    assert planned.returncode == ExitCode.OK, planned.stderr
+    assert len(json.loads(planned.stdout)["accounts"]) == 6000
+    assert planned.stderr.decode().endswith("0 errors, 1 warning\n")
+    assert run_process(["plan", "-i", "big.csv", "-o", "plan.json"], project).returncode == 0
+    (project / "big.csv").write_text("handle,platform,area\nAcct1,x,Skipton\n", encoding="utf-8")
+    drift = run_process(["plan", "-i", "big.csv", "--check", "plan.json"], project)
+    assert drift.returncode == ExitCode.DRIFT
+    assert b"5999 removed" in drift.stdout
+    missing = run_process(["validate", "-i", "missing.csv"], project)
+    assert (missing.returncode, missing.stdout.count(b"unreadable-file")) == (1, 1)
+    assert run_process(["plan", "--bogus"], project).returncode == ExitCode.USAGE
