@@ -1,3 +1,3 @@
 """nypconsol: plan the move from individual police social-media accounts to district accounts."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
