@@ -140,6 +140,10 @@ def _emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = 
     or of UTF-8 bytes."""
     chunks = [text] if isinstance(text, str) else text
     if output is None or output == "-":
+        if sys.stdout is None:  # started with ">&-": the plan would vanish without a word
+            from nypconsol.errors import OutputError
+
+            raise OutputError("standard output is closed: nothing was written; use -o FILE")
         for chunk in chunks:  # as text: stdout may have no bytes buffer, and has its encoding
             click.echo(chunk if isinstance(chunk, str) else chunk.decode("utf-8"), nl=False)
         return

@@ -392,3 +392,32 @@ def test_a_real_process_ends_with_its_exit_code_and_all_its_output(project: Path
     missing = run_process(["validate", "-i", "missing.csv"], project)
     assert (missing.returncode, missing.stdout.count(b"unreadable-file")) == (1, 1)
     assert run_process(["plan", "--bogus"], project).returncode == ExitCode.USAGE
+
+
+@pytest.mark.parametrize(
+    ("redirect", "command", "code", "message"),
+    [
+        # A closed stderr must not turn success into failure.
+        ("2>&-", "validate", 0, ""),
+        ("2>&-", "plan -o plan.json", 0, ""),
+        # A closed stdout loses the plan: a failure, said on stderr.
+        (">&-", "plan --format json", 4, "Error: standard output is closed"),
+        # --version and --help are written before any command runs.
+        ("> /dev/full", "--version", 4, "Error: cannot write to standard output"),
+        ("> /dev/full", "--help", 4, "Error: cannot write to standard output"),
+    ],
+)
+def test_closed_or_full_standard_streams(project: Path, redirect, command, code, message) -> None:
+    if redirect.startswith(">") and "full" in redirect and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    done = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m nypconsol {command} {redirect}"],
+        cwd=project,
+        capture_output="2>" not in redirect,
+        stdout=subprocess.DEVNULL if "2>" in redirect else None,
+        timeout=60,
+    )
+    assert done.returncode == code
+    if message:
+        assert done.stderr.decode().splitlines()[-1].startswith(message), done.stderr
+        assert b"Traceback" not in done.stderr
