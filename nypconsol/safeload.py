@@ -887,7 +887,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _lone_surrogates(value: object, file: str) -> list[Finding]:
-    """A finding for each text holding a lone surrogate (json decodes "\ud800" to one, and no
+    """A finding for each text holding a lone surrogate (json decodes "\\ud800" to one, and no
     file, terminal or encoder takes it), on the line of its object."""
     findings = []
     stack: list[tuple[object, int | None]] = [(value, None)]
