@@ -33,61 +33,74 @@ class StepRule:
     days: int  # due this many calendar days after (negative: before) the date it counts from
     needs: tuple[Step, ...]  # steps that must be recorded first
     due_text: str  # when it is due, in words
+    opens: DueFrom  # the plan date before which recording the step gives a warning
 
 
 # In checklist order. "before close_date" is due the day before the close date; "within 7 days
 # after close_date" is due seven days after it.
 STEPS: tuple[StepRule, ...] = (
     StepRule(
-        Step.ANNOUNCED,
-        "Announcement posted and pinned",
-        DueFrom.NOTICE,
-        0,
-        (),
-        "on the notice date",
+        step=Step.ANNOUNCED,
+        title="Announcement posted and pinned",
+        due_from=DueFrom.NOTICE,
+        days=0,
+        needs=(),
+        due_text="on the notice date",
+        opens=DueFrom.NOTICE,
     ),
     StepRule(
-        Step.SWEPT,
-        "Inbox, message requests and mentions checked for crime reports and intelligence, each passed on",
-        DueFrom.CLOSE,
-        -1,
-        (),
-        "before the close date",
+        step=Step.SWEPT,
+        title="Inbox, message requests and mentions checked for crime reports and intelligence, each passed on",
+        due_from=DueFrom.CLOSE,
+        days=-1,
+        needs=(),
+        due_text="before the close date",
+        opens=DueFrom.NOTICE,
     ),
     StepRule(
-        Step.ACCESS_GRANTED,
-        "Owner given access to the district account",
-        DueFrom.CLOSE,
-        -1,
-        (),
-        "before the close date",
+        step=Step.ACCESS_GRANTED,
+        title="Owner given access to the district account",
+        due_from=DueFrom.CLOSE,
+        days=-1,
+        needs=(),
+        due_text="before the close date",
+        opens=DueFrom.NOTICE,
     ),
     StepRule(
-        Step.FINAL_POSTED, "Final post", DueFrom.CLOSE, 0, (Step.ANNOUNCED,), "on the close date"
+        step=Step.FINAL_POSTED,
+        title="Final post",
+        due_from=DueFrom.CLOSE,
+        days=0,
+        needs=(Step.ANNOUNCED,),
+        due_text="on the close date",
+        opens=DueFrom.CLOSE,
     ),
     StepRule(
-        Step.CLOSED,
-        "Account closed (parked, or moved on Mastodon)",
-        DueFrom.CLOSE,
-        0,
-        (Step.FINAL_POSTED, Step.SWEPT),
-        "on the close date",
+        step=Step.CLOSED,
+        title="Account closed (parked, or moved on Mastodon)",
+        due_from=DueFrom.CLOSE,
+        days=0,
+        needs=(Step.FINAL_POSTED, Step.SWEPT),
+        due_text="on the close date",
+        opens=DueFrom.CLOSE,
     ),
     StepRule(
-        Step.CREDENTIALS_RESET,
-        "Password and two-factor reset, and the account removed from personal devices",
-        DueFrom.CLOSE,
-        7,
-        (),
-        "within 7 days after the close date",
+        step=Step.CREDENTIALS_RESET,
+        title="Password and two-factor reset, and the account removed from personal devices",
+        due_from=DueFrom.CLOSE,
+        days=7,
+        needs=(),
+        due_text="within 7 days after the close date",
+        opens=DueFrom.CLOSE,
     ),
     StepRule(
-        Step.ARCHIVED,
-        "Data archive downloaded and kept under the force's retention schedule",
-        DueFrom.CLOSE,
-        7,
-        (),
-        "within 7 days after the close date",
+        step=Step.ARCHIVED,
+        title="Data archive downloaded and kept under the force's retention schedule",
+        due_from=DueFrom.CLOSE,
+        days=7,
+        needs=(),
+        due_text="within 7 days after the close date",
+        opens=DueFrom.CLOSE,
     ),
 )
 RULES: dict[Step, StepRule] = {rule.step: rule for rule in STEPS}
@@ -101,6 +114,6 @@ def due_date(step: Step, notice_date: dt.date, close_date: dt.date) -> dt.date:
     return start + dt.timedelta(days=rule.days)
 
 
-def plan_date(step: Step, notice_date: dt.date, close_date: dt.date) -> dt.date:
-    """The plan date a step belongs to: recording it before this date gives a warning."""
-    return notice_date if RULES[step].due_from is DueFrom.NOTICE else close_date
+def opens_on(step: Step, notice_date: dt.date, close_date: dt.date) -> dt.date:
+    """The plan date from which a step is expected: recording it earlier gives a warning."""
+    return notice_date if RULES[step].opens is DueFrom.NOTICE else close_date
