@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
-from nypconsol.inventory import COLUMNS  # noqa: E402
-from nypconsol.platforms import PLATFORMS, skeleton  # noqa: E402
-from nypconsol.resolve import area_key  # noqa: E402
+from nypconsol.core.inventory import COLUMNS  # noqa: E402
+from nypconsol.core.platforms import PLATFORMS, skeleton  # noqa: E402
+from nypconsol.core.resolve import area_key  # noqa: E402
 
 FORMATS = ("csv", "xlsx", "yaml", "json")
 CONFIG = REPO / "config" / "accounts.yaml"

@@ -18,8 +18,8 @@ import sys
 
 import orjson
 
-from nypconsol.parsing import parse_date
-from nypconsol.platforms import PLATFORMS, platform_id, skeleton
+from nypconsol.core.parsing import parse_date
+from nypconsol.core.platforms import PLATFORMS, platform_id, skeleton
 
 
 def lean_plan(inventory: str, output: str) -> None:

@@ -49,20 +49,10 @@ FLOORS = {
         "wb = load_workbook(sys.argv[1], read_only=True, data_only=True)\n"
         "n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))\n",
     ),
-    # Reading YAML at all needs a YAML parser: the fastest one installed is the floor.
+    # Reading YAML at all needs a YAML parser: PyYAML's C composer, as the tool uses.
     "yaml": (
-        "YAML parse (ryml, else PyYAML C)",
-        "import os, sys\n"
-        "data = open(sys.argv[1], 'rb').read()\n"
-        "try:\n"
-        "    if os.environ.get('NYPCONSOL_YAML_LOADER') == 'pyyaml':\n"
-        "        raise ImportError\n"
-        "    import ryml\n"
-        "except ImportError:\n"
-        "    import yaml\n"
-        "    yaml.compose(data, Loader=yaml.CSafeLoader)\n"
-        "else:\n"
-        "    ryml.parse_in_arena(data)\n",
+        "PyYAML C compose",
+        "import sys, yaml\nyaml.compose(open(sys.argv[1], 'rb').read(), Loader=yaml.CSafeLoader)\n",
     ),
     "json": (
         "json.load",
@@ -179,7 +169,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     versions = {}
-    for name in ("nypconsol", "click", "pyyaml", "rich", "openpyxl", "holidays", "rapidyaml"):
+    for name in ("nypconsol", "click", "pyyaml", "rich", "openpyxl", "holidays"):
         try:
             from importlib.metadata import version
 
@@ -300,11 +290,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes 1000,10000, 3 runs each")
     parser.add_argument("--skip-startup", action="store_true", help="only the inventory targets")
     parser.add_argument("--data", default=None, help="folder for generated inventories (kept)")
-    parser.add_argument(
-        "--no-fast-yaml",
-        action="store_true",
-        help="make the tool read YAML with PyYAML even if rapidyaml is installed",
-    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
     sizes = [1000, 10000] if args.quick else sorted(int(s) for s in args.sizes.split(","))
@@ -318,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tool: {' '.join(tool)}; sizes {sizes}; {repeat} runs each\n", flush=True)
     # As on a user's machine: bytecode is cached (here in a folder of its own, so the checkout
     # stays clean), and the first run of each command, not timed, writes it.
-    skip = {"NYPCONSOL_CONFIG", "PYTHONDONTWRITEBYTECODE", "NYPCONSOL_YAML_LOADER"}
+    skip = {"NYPCONSOL_CONFIG", "PYTHONDONTWRITEBYTECODE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
         NO_COLOR="1",
@@ -326,8 +311,6 @@ def main(argv: list[str] | None = None) -> int:
         LC_ALL="C.UTF-8",
         PYTHONPYCACHEPREFIX=str(data / "pycache"),
     )
-    if args.no_fast_yaml:
-        env["NYPCONSOL_YAML_LOADER"] = "pyyaml"
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="nypconsol-bench-") as folder:
         cwd = Path(folder)  # empty: the built-in mapping is used

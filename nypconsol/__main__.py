@@ -1,5 +1,5 @@
 """Allow ``python -m nypconsol``."""
 
-from nypconsol.entry import run
+from nypconsol.cli import run
 
 run()

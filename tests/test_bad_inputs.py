@@ -83,7 +83,7 @@ def test_control_and_bidi_characters_are_escaped_in_every_message(write, checked
 
 
 def test_messages_escape_a_newline_once():
-    from nypconsol.parsing import quoted
+    from nypconsol.core.parsing import quoted
 
     assert quoted("x\n") == "'x\\n'"  # shown as 'x\n', not 'x\\n'
     assert quoted("ab\u200bc") == "'ab\\u200bc'"
@@ -176,13 +176,13 @@ def test_no_color_turns_off_bold_too(monkeypatch):
 
 
 def test_the_console_script_handles_ctrl_c_during_start_up(monkeypatch, capsys):
-    import nypconsol.cli
-    from nypconsol import entry
+    import nypconsol.cli.app
+    from nypconsol import cli as entry
 
     def interrupted():
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(nypconsol.cli, "main", interrupted)
+    monkeypatch.setattr(nypconsol.cli.app, "main", interrupted)
     with pytest.raises(SystemExit) as exit_info:
         entry.run()
     assert exit_info.value.code == 130

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from nypconsol import __version__
 from nypconsol.cli import cli
-from nypconsol.exitcodes import ExitCode
+from nypconsol.core.errors import ExitCode
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = REPO / "config" / "accounts.yaml"
@@ -451,10 +451,10 @@ class _FrozenDate(dt.date):
 def test_no_start_anywhere_uses_next_working_monday(
     files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nypconsol.pipeline
+    import nypconsol.core.plan
 
     monkeypatch.setattr(
-        nypconsol.pipeline, "dt", types.SimpleNamespace(date=_FrozenDate, timedelta=dt.timedelta)
+        nypconsol.core.plan, "dt", types.SimpleNamespace(date=_FrozenDate, timedelta=dt.timedelta)
     )
     (files / "nostart.yaml").write_text(CONFIG.replace("  start: 2027-01-11\n", ""), "utf-8")
     result = run("plan", "-c", "nostart.yaml", "-i", "inv.csv", "--format", "json")
@@ -694,7 +694,7 @@ def test_csv_output_neutralises_formulas(files: Path) -> None:
 )
 def test_excel_safe_tab_and_carriage_return(value: object, expected: str) -> None:
     # Leading tabs and CRs are trimmed from inventory cells, so they cannot reach the CLI.
-    from nypconsol.render.files import excel_safe
+    from nypconsol.render.csvfile import excel_safe
 
     assert excel_safe(value) == expected
 

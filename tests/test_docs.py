@@ -8,8 +8,8 @@ import click
 import pytest
 
 from nypconsol.cli import cli
-from nypconsol.exitcodes import ExitCode
-from nypconsol.findings import CODES
+from nypconsol.core.errors import ExitCode
+from nypconsol.core.findings import CODES
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -13,18 +13,24 @@ import pytest
 from click.testing import CliRunner
 
 from nypconsol.cli import cli
-from nypconsol.drift import (
+from nypconsol.core.drift import (
     AccountDrift,
     Drift,
     FieldChange,
+    PlanFile,
     PlanFileError,
     compare_plans,
-    load_plan,
-    read_plan,
 )
-from nypconsol.exitcodes import ExitCode
-from nypconsol.render.drift import drift_annotations, drift_markdown, drift_text
-from nypconsol.render.github import append_step_summary, escape_data, escape_property
+from nypconsol.core.errors import ExitCode
+from nypconsol.loaders.planfile import load_plan, read_plan
+from nypconsol.render.github import (
+    append_step_summary,
+    drift_annotations,
+    escape_data,
+    escape_property,
+)
+from nypconsol.render.markdown import drift_markdown
+from nypconsol.render.text import drift_text
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_INVENTORY = REPO / "nypconsol" / "data" / "example-inventory.csv"
@@ -426,7 +432,10 @@ def test_drift_annotations_escape_messages_and_properties():
             ),
         ),
     )
-    text = drift_annotations(drift, "ci:plans,v1.json", {"x:a": 7}, {"start": 20})
+    committed = PlanFile(
+        path="ci:plans,v1.json", document={}, account_lines={"x:a": 7}, field_lines={"start": 20}
+    )
+    text = drift_annotations(drift, committed=committed)
     assert text.splitlines() == [
         "::error file=ci%3Aplans%2Cv1.json,line=20,title=plan drift::start changed: "
         "2027-01-11 -> 2027-01-18",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from conftest import MINI_CONFIG
 
-from nypconsol.findings import CODES
+from nypconsol.core.findings import CODES
 
 
 def _xlsx_bytes() -> bytes:
@@ -373,7 +373,7 @@ def test_empty_handle_is_missing_value(write, checked):
     ],
 )
 def test_handle_rules_per_platform(platform, good, bad):
-    from nypconsol.platforms import PLATFORMS
+    from nypconsol.core.platforms import PLATFORMS
 
     rule = PLATFORMS[platform]
     assert [h for h in good if not rule.is_valid(h)] == []
@@ -699,7 +699,7 @@ def test_no_area_and_no_district(write, checked):
     ],
 )
 def test_platform_aliases(written, platform):
-    from nypconsol.platforms import platform_id
+    from nypconsol.core.platforms import platform_id
 
     assert platform_id(written) == platform
 

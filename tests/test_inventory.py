@@ -127,7 +127,7 @@ def test_cp1252_config_names_the_line(write, checked):
     data = MINI_CONFIG.replace("Settle,", "S\xe9ttle,").encode("cp1252")
     result = checked(None, write("c.yaml", data))
     assert codes(result.findings) == [("bad-encoding", "error", "c.yaml", 9)]
-    assert result.inputs.config is None
+    assert result.config is None
 
 
 def test_unknown_encoding_name_is_a_finding(write, checked):
@@ -570,7 +570,7 @@ def test_yaml_inventory_replaces_the_config_accounts(write):
 def test_json_objects_inside_accounts_keep_their_own_lines():
     # Flat accounts are read by the C scanner; one holding an object is read again in Python so
     # that the inner object (and its repeated key) has its own line, as before.
-    from nypconsol.safeload import load_json
+    from nypconsol.loaders.jsonfile import load_json
 
     text = (
         '[\n {"handle": "One",\n  "extra": {"a": 1,\n            "a": 2}},\n {"handle": "Two"}\n]\n'
@@ -582,7 +582,8 @@ def test_json_objects_inside_accounts_keep_their_own_lines():
 
 
 def test_a_json_syntax_error_inside_an_account_keeps_its_message():
-    from nypconsol.safeload import LoadFailed, load_json
+    from nypconsol.loaders.jsonfile import load_json
+    from nypconsol.loaders.located import LoadFailed
 
     with pytest.raises(LoadFailed) as failed:
         load_json('[\n {"handle": "One",\n  "platform": "x",}\n]\n', "x.json")
@@ -599,7 +600,7 @@ def test_json_nested_deep_is_scanned_a_bounded_number_of_times(monkeypatch):
     # Python, so a document nested N deep was read N times over. Now at most twice.
     import json.scanner
 
-    from nypconsol.safeload import load_json
+    from nypconsol.loaders.jsonfile import load_json
 
     scanned = 0
     make_scanner = json.scanner.make_scanner

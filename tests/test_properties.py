@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nypconsol import platforms
-from nypconsol.models import RawRecord, Source
-from nypconsol.platforms import PLATFORMS, normalise_handle, platform_id, skeleton
-from nypconsol.resolve import area_key
+from nypconsol.core import platforms
+from nypconsol.core.models import RawRecord, Source
+from nypconsol.core.platforms import PLATFORMS, normalise_handle, platform_id, skeleton
+from nypconsol.core.resolve import area_key
 
 PLATFORM_IDS = sorted(PLATFORMS)
 
@@ -56,7 +56,7 @@ def test_a_valid_handle_is_printable_ascii_without_spaces(platform, text):
 
 @given(text=st.text(max_size=40))
 def test_describe_bad_characters_names_every_non_ascii_code_point(text):
-    from nypconsol.platforms import describe_bad_characters
+    from nypconsol.core.platforms import describe_bad_characters
 
     described = describe_bad_characters(text)
     for char in text:
@@ -84,7 +84,7 @@ def test_valid_handles_survive_at_and_spaces(platform, data, left, right, at):
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_parse_record_keeps_a_valid_handle_exactly(platform, data):
-    from nypconsol.inventory import parse_record
+    from nypconsol.core.inventory import parse_record
 
     handle = data.draw(valid_handles(platform))
     record = RawRecord(
@@ -187,8 +187,8 @@ def test_punctuation_alone_is_no_area(text):
 
 @given(words=words, data=st.data())
 def test_resolver_places_any_spelling_of_a_configured_area(words, data):
-    from nypconsol.models import Account, Config, District, Force, Policy
-    from nypconsol.resolve import Resolver
+    from nypconsol.core.models import Account, Config, District, Force, Policy
+    from nypconsol.core.resolve import Resolver
 
     area = "-".join(words)
     config = Config(
@@ -214,7 +214,7 @@ def test_resolver_places_any_spelling_of_a_configured_area(words, data):
 
 @given(st.integers(min_value=0, max_value=10**12))
 def test_counts_with_and_without_thousands_separators(n):
-    from nypconsol.parsing import parse_count
+    from nypconsol.core.parsing import parse_count
 
     assert parse_count(f"{n:,}") == n
     assert parse_count(str(n)) == n
@@ -223,7 +223,7 @@ def test_counts_with_and_without_thousands_separators(n):
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(9999, 12, 31)))
 def test_iso_and_uk_dates(day):
-    from nypconsol.parsing import parse_date
+    from nypconsol.core.parsing import parse_date
 
     assert parse_date(day.isoformat()) == day
     assert parse_date(day.strftime("%d/%m/%Y")) == day
@@ -274,7 +274,7 @@ account_values = st.one_of(
 def test_both_account_encoders_write_the_same_bytes(account, line):
     # Small plans are encoded by json, large ones by orjson: a plan's bytes must not depend on
     # its size.
-    from nypconsol.render.files import ORJSON_FROM, account_encoder
+    from nypconsol.render.data import ORJSON_FROM, account_encoder
 
     account = {**account, "source": {"file": "inv.csv", "line": line}}
     assert account_encoder(ORJSON_FROM)(account) == account_encoder(0)(account)
@@ -282,7 +282,7 @@ def test_both_account_encoders_write_the_same_bytes(account, line):
 
 def test_a_large_plan_is_written_as_a_small_one_would_be(monkeypatch):
     from nypconsol.pipeline import check, load_inputs, make_plan
-    from nypconsol.render import files
+    from nypconsol.render import data as files
 
     plan = make_plan(check(load_inputs(None, None, environ={})), dt.date(2027, 1, 11))
     monkeypatch.setattr(files, "ORJSON_FROM", 10**9)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from nypconsol.cli import cli
-from nypconsol.exitcodes import ExitCode
+from nypconsol.core.errors import ExitCode
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = REPO / "config" / "accounts.yaml"
@@ -286,11 +286,11 @@ INTERRUPTED = "Interrupted: nothing was written.\n"
 @pytest.mark.parametrize(
     "target",
     [
-        "nypconsol.pipeline.make_plan",
+        "nypconsol.core.plan.make_plan",
         "nypconsol.pipeline.check",
         "nypconsol.pipeline.load_inputs",
-        "nypconsol.render.files.plan_json_chunks",
-        "nypconsol.render.files.account_dicts",  # mid-write: the plan streams to a temporary file
+        "nypconsol.render.data.plan_json_chunks",
+        "nypconsol.render.data.account_dicts",  # mid-write: the plan streams to a temporary file
     ],
 )
 def test_ctrl_c_exits_130_and_writes_nothing(
@@ -336,7 +336,7 @@ def test_internal_error_is_one_line_and_exit_4(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("nypconsol.pipeline.make_plan", boom)
+    monkeypatch.setattr("nypconsol.core.plan.make_plan", boom)
     result = run("plan", "-i", "inventory.csv", "-o", "plan.json")
     assert result.exit_code == 4
     assert result.stderr.endswith(
@@ -350,14 +350,14 @@ def test_real_sigint_in_a_real_process(project: Path) -> None:
     """A real Ctrl-C (SIGINT) while the CLI is busy: exit 130, the message, no traceback."""
     script = (
         "import os, signal, sys\n"
-        "import nypconsol.pipeline as p\n"
+        "import nypconsol.core.plan as p\n"
         "real = p.make_plan\n"
         "def slow(*a, **k):\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    return real(*a, **k)\n"
         "p.make_plan = slow\n"
         "sys.argv = ['nypconsol', 'plan', '-i', 'inventory.csv', '-o', 'plan.json']\n"
-        "from nypconsol.cli import main\n"
+        "from nypconsol.cli.app import main\n"
         "main()\n"
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("NYPCONSOL")}

@@ -8,8 +8,13 @@ import json
 import pytest
 from conftest import MINI_CONFIG
 
+from nypconsol.core.schedule import (
+    is_working_day,
+    next_working_day,
+    next_working_monday,
+    wave_dates,
+)
 from nypconsol.pipeline import InputsHaveErrors, make_plan
-from nypconsol.schedule import is_working_day, next_working_day, next_working_monday, wave_dates
 
 D = dt.date
 ONE_DAY = dt.timedelta(days=1)
@@ -317,7 +322,7 @@ def test_the_plan_does_not_depend_on_the_clock_when_a_start_is_set(write, checke
 def test_the_shipped_bank_holiday_table_matches_the_holidays_package():
     # A new one-off bank holiday in holidays fails here until the table is regenerated with
     # python -m nypconsol.schedule > nypconsol/data/bank-holidays-england.json
-    from nypconsol.schedule import TABLE_YEARS, _table, holidays_of
+    from nypconsol.core.schedule import TABLE_YEARS, _table, holidays_of
 
     table = _table()
     assert sorted(map(int, table)) == list(TABLE_YEARS)
@@ -326,7 +331,7 @@ def test_the_shipped_bank_holiday_table_matches_the_holidays_package():
 
 
 def test_years_beyond_the_table_ask_the_holidays_package():
-    from nypconsol.schedule import _table, bank_holidays, holidays_of
+    from nypconsol.core.schedule import _table, bank_holidays, holidays_of
 
     assert "2099" not in _table()
     assert bank_holidays(2099) == holidays_of(2099)

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from nypconsol.cli import cli
-from nypconsol.exitcodes import ExitCode
+from nypconsol.core.errors import ExitCode
 from nypconsol.schemas import SCHEMA_NAMES, load_schema, schema_text
 
 REPO = Path(__file__).resolve().parent.parent

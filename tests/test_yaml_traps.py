@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import MINI_CONFIG
 
-from nypconsol import safeload
+from nypconsol.loaders import yamlfile as safeload
 from nypconsol.pipeline import load_inputs
 
 
@@ -161,8 +161,8 @@ def test_config_values_stay_text(write, checked):
     )
     assert codes(result.findings) == []
     assert result.entries[0].target == "0123"
-    assert result.inputs.config.force.reporting["online"] == "12:30"
-    assert result.inputs.config.policy.start == dt.date(2027, 1, 11)
+    assert result.config.force.reporting["online"] == "12:30"
+    assert result.config.policy.start == dt.date(2027, 1, 11)
 
 
 def test_duplicate_keys_name_both_lines(write, checked):
@@ -225,7 +225,7 @@ def test_alias_bomb_in_the_config_is_refused_fast(write, checked):
     result = checked(None, name)
     assert time.perf_counter() - began < 1.0
     assert {f.code for f in result.findings} == {"yaml-alias"}
-    assert result.inputs.config is None
+    assert result.config is None
 
 
 def test_a_single_harmless_alias_is_still_refused(write, checked):
@@ -289,7 +289,7 @@ def test_recursion_error_never_escapes_with_the_pure_python_loader(
 def test_recursion_error_never_escapes_from_the_config(write, checked):
     result = checked(None, write("c.yaml", "[" * 20_000 + "]" * 20_000))
     assert [(f.code, f.file) for f in result.findings] == [("malformed-file", "c.yaml")]
-    assert result.inputs.config is None
+    assert result.config is None
 
 
 def test_deep_json_is_a_clean_error(write, checked):
@@ -330,7 +330,7 @@ def test_empty_file(write, checked, text):
 def test_empty_config_file(write, checked):
     result = checked(None, write("c.yaml", ""))
     assert codes(result.findings) == [("empty-file", "error", "c.yaml", 1)]
-    assert result.inputs.config is None
+    assert result.config is None
 
 
 def test_a_list_of_strings_is_bad_record_per_item(write, checked):

@@ -1,12 +1,15 @@
-"""GitHub Actions workflow commands (::error / ::warning annotations), escaped as the runner expects."""
+"""GitHub Actions: workflow commands (``::error`` / ``::warning`` annotations, escaped as the
+runner expects) for findings and drift, and appending to the job summary."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 
-from nypconsol.findings import Finding
-from nypconsol.models import BUILT_IN
+from nypconsol.core.drift import Drift, PlanFile
+from nypconsol.core.findings import Finding
+from nypconsol.core.models import BUILT_IN
+from nypconsol.render.phrases import account_label, field_changes, headline, outcome, show
 
 
 def escape_data(text: str) -> str:
@@ -17,19 +20,68 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
+def annotation(
+    level: str, title: str, message: str, file: str | None = None, line: int | None = None
+) -> str:
+    """One workflow command: ``::level file=F,line=N,title=T::message`` (line only with a file)."""
     properties = []
+    if file:
+        properties.append(f"file={escape_property(file)}")
+        if line:
+            properties.append(f"line={line}")
+    properties.append(f"title={escape_property(title)}")
+    return f"::{level} {','.join(properties)}::{escape_data(message)}"
+
+
+def findings_annotations(findings: list[Finding], *, accounts: int | None = None) -> str:
     # The packaged mapping is no file in the repository: annotate the run, not a path.
-    if finding.file and finding.file != BUILT_IN:
-        properties.append(f"file={escape_property(finding.file)}")
-        if finding.line:
-            properties.append(f"line={finding.line}")
-    properties.append(f"title={escape_property(finding.code)}")
-    return f"::{finding.severity.value} {','.join(properties)}::{escape_data(finding.message)}"
+    return "".join(
+        annotation(
+            f.severity.value,
+            f.code,
+            f.message,
+            f.file if f.file != BUILT_IN else None,
+            f.line,
+        )
+        + "\n"
+        for f in findings
+    )
 
 
-def annotations(findings: list[Finding]) -> str:
-    return "".join(annotation(f) + "\n" for f in findings)
+def drift_annotations(drift: Drift, *, heading: str = "", committed: PlanFile) -> str:
+    """One ``::error`` per change, on the committed plan file at the line of the account or
+    setting where it is known (an added account has no line there), then a summary."""
+    if drift.equal:
+        return ""
+    plan_file = committed.path
+    account_lines, field_lines = committed.account_lines, committed.field_lines
+    lines = []
+    for c in drift.plan_changes:
+        message = f"{c.name} changed: {show(c.before)} -> {show(c.after)}"
+        lines.append(annotation("error", "plan drift", message, plan_file, field_lines.get(c.name)))
+    for item in drift.added:
+        message = f"{item.district} {account_label(item)} added: {outcome(item.account)}"
+        lines.append(annotation("error", "plan drift", message, plan_file))
+    for item in drift.removed:
+        message = f"{item.district} {account_label(item)} removed (was {outcome(item.account)})"
+        lines.append(
+            annotation("error", "plan drift", message, plan_file, account_lines.get(item.key))
+        )
+    for item in drift.changed:
+        message = f"{item.district} {account_label(item)} changed: {field_changes(item)}"
+        lines.append(
+            annotation("error", "plan drift", message, plan_file, account_lines.get(item.key))
+        )
+    lines.append(
+        annotation(
+            "error",
+            "plan out of date",
+            f"{headline(drift)} Regenerate the plan (the same nypconsol plan command, with "
+            f"-o {plan_file} in place of --check) and commit it if the change is intended.",
+            plan_file,
+        )
+    )
+    return "".join(line + "\n" for line in lines)
 
 
 # --- the job summary ($GITHUB_STEP_SUMMARY) -------------------------------------------------
@@ -51,46 +103,3 @@ def append_step_summary(markdown: str, environ: Mapping[str, str] | None = None)
     except OSError as exc:
         return f"could not append to GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}"
     return None
-
-
-def findings_markdown(findings: list[Finding], checked_accounts: int | None = None) -> str:
-    from nypconsol.findings import count
-    from nypconsol.render.files import md_escape
-
-    totals = count(findings)
-    lines = ["## nypconsol validate", ""]
-    head = f"{totals['errors']} error(s), {totals['warnings']} warning(s)"
-    if checked_accounts is not None:
-        head = f"{checked_accounts} account(s) checked: {head}"
-    lines.append(head + ".")
-    if findings:
-        lines += ["", "| Severity | Code | Where | Message |", "| --- | --- | --- | --- |"]
-        lines += [
-            f"| {f.severity.value} | {md_escape(f.code)} | {md_escape(f.location())} | "
-            f"{md_escape(f.message)} |"
-            for f in findings
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def plan_summary_markdown(document: dict) -> str:
-    """A short summary of a plan document (the JSON envelope as a dict): totals and districts.
-
-    The whole account table is left to ``plan --format markdown``: job summaries are capped
-    at 1 MiB.
-    """
-    from nypconsol.render.envelope import DISTRICT_COLUMNS, district_rows
-    from nypconsol.render.files import md_escape, md_table
-
-    summary = document["summary"]
-    lines = [
-        "## nypconsol plan",
-        "",
-        f"Start {md_escape(document['start'])} ({md_escape(document.get('start_source'))}); "
-        f"notice period {document['policy']['notice_days']} days. {summary['accounts']} "
-        f"accounts: {summary['migrate']} to migrate, {summary['retain']} to retain, "
-        f"{summary['skip']} to skip; {summary['followers_to_redirect']:,} followers to redirect.",
-        "",
-    ]
-    lines += md_table(list(DISTRICT_COLUMNS), district_rows(summary))
-    return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""Plan files and drift: read a committed plan safely, and compare two plans account by account.
+"""Plan documents and drift: check that a plan document can be compared, and compare two plans
+account by account. (Reading a plan file is nypconsol.loaders.planfile's job.)
 
 Exit codes for a plan file the user names (``plan --check PLAN``, ``diff OLD NEW``):
 
@@ -22,13 +23,11 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from nypconsol.errors import InputError, NypconsolError
-from nypconsol.exitcodes import ExitCode
-from nypconsol.models import FORCE_ID
-from nypconsol.platforms import PLATFORMS
+from nypconsol.core.errors import ExitCode, InputError, NypconsolError
+from nypconsol.core.models import FORCE_ID
+from nypconsol.core.platforms import PLATFORMS
 
 SUPPORTED_MAJOR = 1
 PLAN_KIND = "plan"
@@ -81,9 +80,6 @@ class PlanFileUnreadable(NypconsolError):
     exit_code = ExitCode.FAILURE
 
 
-# --- reading plan files --------------------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class PlanFile:
     """A plan read from disk, with the lines its accounts and settings are on (for annotations)."""
@@ -94,77 +90,7 @@ class PlanFile:
     field_lines: dict[str, int] = field(default_factory=dict)  # PLAN_FIELDS name -> line
 
 
-def load_plan(path: str | Path) -> dict:
-    """The plan document in ``path``, checked enough to compare; raises PlanFileError."""
-    return read_plan(path).document
-
-
-def read_plan(path: str | Path) -> PlanFile:
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError(
-            f"{name}: no such plan file; write one with: nypconsol plan --format json -o {name}"
-        ) from None
-    except IsADirectoryError:
-        raise PlanFileError(f"{name}: is a folder, not a plan file") from None
-    except OSError as exc:
-        raise PlanFileUnreadable(
-            f"{name}: cannot read the plan file: {exc.strerror or exc}"
-        ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PlanFileError(
-            f"{name}: not a plan file: byte 0x{data[exc.start]:02X} at offset {exc.start} is not "
-            "UTF-8 (plan files are JSON written by nypconsol plan --format json)"
-        ) from None
-    document = parse_plan_json(text, name)
-    lines = _account_line_numbers(text, document)
-    validate_plan(document, name, lines)
-    account_lines = {
-        account_key(account["platform"], account["handle"]): line
-        for account, line in zip(document["accounts"], lines or (), strict=False)
-    }
-    return PlanFile(name, document, account_lines, _field_lines(text))
-
-
-def _reject_constant(value: str) -> Any:
-    raise ValueError(f"{value} is not a JSON number")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
-    result: dict = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-def parse_plan_json(text: str, name: str) -> Any:
-    """JSON text to Python, with errors that name the file, line and column."""
-    if not text.strip():
-        raise PlanFileError(f"{name}: the plan file is empty; {REGENERATE_HINT}")
-    try:
-        return json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
-        )
-    except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
-            raise PlanFileError(
-                f"{name}:{exc.lineno}:{exc.colno}: the plan file ends early (truncated?): "
-                f"{exc.msg}; {REGENERATE_HINT}"
-            ) from None
-        raise PlanFileError(
-            f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg} (plan files are JSON "
-            "written by nypconsol plan --format json)"
-        ) from None
-    except RecursionError:
-        raise PlanFileError(f"{name}: not a plan file: the JSON is nested too deeply") from None
-    except ValueError as exc:  # duplicate keys, NaN, numbers too long to read
-        raise PlanFileError(f"{name}: not a usable plan file: {exc}") from None
+# --- checking plan documents -------------------------------------------------------------
 
 
 def _type_name(value: Any) -> str:
@@ -270,50 +196,6 @@ def _is_date(value: Any) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _account_line_numbers(text: str, document: Any) -> list[int] | None:
-    """The line each element of the top-level ``accounts`` list starts on, or None.
-
-    Found by decoding the list element by element, so any JSON layout works; when the list
-    cannot be found unambiguously there are simply no line numbers.
-    """
-    accounts = document.get("accounts") if isinstance(document, dict) else None
-    if not isinstance(accounts, list):
-        return None
-    decoder = json.JSONDecoder()
-    for match in re.finditer(r'"accounts"\s*:\s*\[', text):
-        lines: list[int] = []
-        pos = match.end()
-        line, counted = text.count("\n", 0, pos) + 1, pos  # counted incrementally: O(size)
-        try:
-            for account in accounts:
-                while text[pos] in " \t\r\n,":
-                    pos += 1
-                line += text.count("\n", counted, pos)
-                counted = pos
-                value, pos = decoder.raw_decode(text, pos)
-                if value != account:
-                    break
-                lines.append(line)
-            else:
-                while text[pos] in " \t\r\n":
-                    pos += 1
-                if text[pos] == "]":  # the whole list, not a list that starts the same
-                    return lines
-        except (ValueError, IndexError, RecursionError):
-            continue
-    return None
-
-
-def _field_lines(text: str) -> dict[str, int]:
-    """The line of each plan setting (its key is unique in a plan written by the tool)."""
-    found_lines: dict[str, int] = {}
-    for name, path in PLAN_FIELDS.items():
-        found = re.search(rf'^\s*"{re.escape(path[-1])}"\s*:', text, re.MULTILINE)
-        if found:
-            found_lines[name] = text.count("\n", 0, found.start()) + 1
-    return found_lines
 
 
 # --- comparing plans -----------------------------------------------------------------------

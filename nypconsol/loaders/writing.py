@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from nypconsol.errors import OutputError
+from nypconsol.core.errors import OutputError
 
 
 def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:

@@ -5,7 +5,7 @@ import costs over 100 ms (it loads every country's module), more than the rest o
 so its answers for the years plans use are shipped as a table, ``data/bank-holidays-england.json``,
 and ``holidays`` itself is asked only for other years. A test checks the table against the
 installed ``holidays`` year by year, so a newly announced bank holiday fails CI until the table
-is regenerated: ``python -m nypconsol.schedule > nypconsol/data/bank-holidays-england.json``.
+is regenerated: ``python -m nypconsol.core.schedule > nypconsol/data/bank-holidays-england.json``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 ONE_DAY = dt.timedelta(days=1)
-TABLE = Path(__file__).resolve().parent / "data" / "bank-holidays-england.json"
+TABLE = Path(__file__).resolve().parents[1] / "data" / "bank-holidays-england.json"
 TABLE_YEARS = range(2000, 2061)
 
 

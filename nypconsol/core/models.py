@@ -2,14 +2,16 @@
 
 Records made once per inventory row (Source, RawRecord, Account, PlanEntry) are NamedTuples:
 immutable like frozen data classes, but several times cheaper to create, which matters at
-100,000 rows. The few per-run objects are frozen data classes.
+100,000 rows. The few per-run objects are frozen data classes. Every record is built by keyword,
+never by position, so that a new field cannot shift the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from enum import StrEnum
+from typing import NamedTuple, Protocol
 
 FORCE_ID = "force"  # the district id used for force-wide accounts
 BUILT_IN = "(built-in default)"  # the name shown for the mapping packaged with the tool
@@ -35,6 +37,19 @@ class InputRef:
 
     def as_dict(self) -> dict:
         return {"path": self.path, "sha256": self.sha256, "found_by": self.found_by}
+
+
+class InputSource(Protocol):
+    """An input file as the loaders hold it: its name to show, how it was found, and its
+    reference (path and SHA-256) for the plan, made when asked."""
+
+    @property
+    def display(self) -> str: ...
+
+    @property
+    def found_by(self) -> str: ...
+
+    def ref(self) -> InputRef: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +108,10 @@ class RawRecord(NamedTuple):
 
 
 class Account(NamedTuple):
-    """One inventory row, parsed: the individual account to be moved, kept or skipped."""
+    """One inventory row, parsed: the individual account to be moved, kept or skipped.
+
+    Its fields (less ``source``) are the inventory's columns, in the order the README lists them.
+    """
 
     handle: str
     platform: str
@@ -110,17 +128,25 @@ class Account(NamedTuple):
     source: Source
 
 
+class Action(StrEnum):
+    """What the plan does with an account."""
+
+    MIGRATE = "migrate"  # announce, then close and send its followers to the destination
+    RETAIN = "retain"  # kept open, for the reason given in the inventory
+    SKIP = "skip"  # already closed, or itself a destination account
+
+
 class PlanEntry(NamedTuple):
     """What happens to one account: where it goes and when."""
 
     account: Account
     district: str  # district id or "force"
-    action: str  # migrate, retain or skip
+    action: Action
     target: str | None
     notice_date: dt.date | None
     close_date: dt.date | None
-    wave: int | None
-    note: str
+    wave: int | None  # 1-based, for migrated accounts
+    note: str  # why an account is retained or skipped
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,40 +1,21 @@
-"""Read inventories (CSV, XLSX, YAML, JSON) into raw records, then parse them into accounts."""
+"""Read inventories into raw records (column -> text, with the file and line a person sees):
+CSV as Excel writes it, XLSX, and YAML or JSON documents."""
 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
-import re
-from functools import lru_cache
 from pathlib import PurePath
 
-from nypconsol.config import InputFile, decode_text
-from nypconsol.findings import Finding
-from nypconsol.models import Account, RawRecord, Source
-from nypconsol.parsing import parse_count, parse_date, parse_yes_no, quoted
-from nypconsol.platforms import PLATFORMS, describe_bad_characters, normalise_handle, platform_id
-from nypconsol.safeload import LoadFailed, LocatedDict, LocatedList, load_json, load_yaml
+from nypconsol.core.findings import Finding
+from nypconsol.core.inventory import COLUMNS, REQUIRED_COLUMNS, column_key
+from nypconsol.core.models import RawRecord, Source
+from nypconsol.core.parsing import quoted
+from nypconsol.loaders.jsonfile import load_json
+from nypconsol.loaders.located import LoadFailed, LocatedDict, LocatedList
+from nypconsol.loaders.sources import InputFile, decode_text
+from nypconsol.loaders.yamlfile import load_yaml
 
-COLUMNS = (
-    "handle",
-    "platform",
-    "owner",
-    "collar_number",
-    "role",
-    "area",
-    "district",
-    "followers",
-    "last_post",
-    "status",
-    "retain",
-    "reason",
-)
-REQUIRED_COLUMNS = ("handle", "platform")
-STATUSES = ("active", "dormant", "closed")
-_FREE_TEXT = ("owner", "collar_number", "role", "area", "district")
-MAX_TEXT_LENGTH = 1000  # far beyond any real owner, area or reason
-MAX_FOLLOWERS = 10_000_000_000  # more people than there are: a typing mistake, not a count
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -46,14 +27,6 @@ FORMATS = {
 }
 # Fields of a few hundred KB are nonsense but must be reported, not crash csv's 128 KB limit.
 csv.field_size_limit(64 * 1024 * 1024)
-
-_SEPARATORS = re.compile(r"[\s\-_]+")
-
-
-@lru_cache(maxsize=1024)  # YAML and JSON records repeat the same dozen keys
-def column_key(header: str) -> str:
-    """Header names case-insensitive, with spaces, hyphens and underscores alike."""
-    return _SEPARATORS.sub("_", header.strip().casefold()).strip("_")
 
 
 def read_records(
@@ -131,7 +104,7 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
                 )
                 continue
             values[column] = None if value is None else str(value)
-        records.append(RawRecord(values, Source(file, line)))
+        records.append(RawRecord(values=values, source=Source(file=file, line=line)))
     return records, findings
 
 
@@ -207,7 +180,7 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
         values = dict(zip(columns, cells, strict=False))  # short rows just lack keys
         if ignored:
             values.pop(None, None)  # the cells of columns nobody reads
-        append(RawRecord(values, Source(file, line)))
+        append(RawRecord(values=values, source=Source(file=file, line=line)))
     if columns is None:
         findings.append(
             Finding("empty-file", "the file has no header row and no accounts", file, 1)
@@ -309,157 +282,3 @@ def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], l
         return _records_from_rows(rows, file)
     finally:
         workbook.close()
-
-
-# --- parsing records into accounts -------------------------------------------------------------
-
-
-def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
-    """Check and parse one record. Returns None for the account when it cannot be identified."""
-    values, source = record
-    file, line = source
-    get = values.get
-    findings: list[Finding] = []
-
-    raw_platform = (get("platform") or "").strip()
-    handle = normalise_handle(get("handle") or "")
-    platform = platform_id(raw_platform) if raw_platform else None
-    if not handle:
-        findings.append(
-            Finding(
-                "missing-value", "the row has no handle: fill it in or delete the row", file, line
-            )
-        )
-    if not raw_platform:
-        findings.append(
-            Finding(
-                "missing-value",
-                "the row has no platform: fill in x, facebook, instagram, tiktok or mastodon",
-                file,
-                line,
-            )
-        )
-    elif platform is None:
-        choices = sorted({*PLATFORMS, "twitter"})
-        close = difflib.get_close_matches(raw_platform.casefold(), choices, n=1, cutoff=0.6)
-        hint = f" did you mean {close[0]!r}?" if close else ""
-        findings.append(
-            Finding(
-                "unknown-platform",
-                f"unknown platform {quoted(raw_platform)};{hint} use one of {', '.join(PLATFORMS)}",
-                file,
-                line,
-            )
-        )
-    if handle and platform and not PLATFORMS[platform].is_valid(handle):
-        rules = PLATFORMS[platform]
-        bad = describe_bad_characters(handle)
-        detail = f": it contains {bad}" if bad else ""
-        findings.append(
-            Finding(
-                "invalid-handle",
-                f"{rules.name} handle {quoted(handle)} is not valid{detail}; {rules.name} "
-                f"handles are {rules.rule}",
-                file,
-                line,
-            )
-        )
-
-    followers = None
-    if raw := (get("followers") or "").strip():
-        try:
-            followers = parse_count(raw)
-        except ValueError:
-            findings.append(
-                Finding(
-                    "bad-number",
-                    f"followers {quoted(raw)} is not a whole number such as 1234 or 1,234 (leave it blank if unknown)",
-                    file,
-                    line,
-                )
-            )
-        if followers is not None and followers > MAX_FOLLOWERS:
-            findings.append(
-                Finding(
-                    "bad-number",
-                    f"followers {quoted(raw)} is more than any account has (at most "
-                    f"{MAX_FOLLOWERS:,}): check the cell",
-                    file,
-                    line,
-                )
-            )
-            followers = None
-    last_post = None
-    if raw := (get("last_post") or "").strip():
-        try:
-            last_post = parse_date(raw)
-        except ValueError:
-            findings.append(
-                Finding(
-                    "bad-date",
-                    f"last_post {quoted(raw)} is not a date such as 2026-10-01 or 01/10/2026",
-                    file,
-                    line,
-                )
-            )
-    status = (get("status") or "").strip().casefold() or "active"
-    if status not in STATUSES:
-        findings.append(
-            Finding(
-                "bad-status",
-                f"status {quoted(status)} is not one of {', '.join(STATUSES)}",
-                file,
-                line,
-            )
-        )
-    retain = False
-    if raw := (get("retain") or "").strip():
-        try:
-            retain = parse_yes_no(raw)
-        except ValueError:
-            findings.append(
-                Finding("bad-retain", f"retain {quoted(raw)} is not yes or no", file, line)
-            )
-    reason = (get("reason") or "").strip()
-    if retain and not reason:
-        findings.append(
-            Finding(
-                "retain-without-reason",
-                "the account is to be retained but has no reason: say why in the reason column",
-                file,
-                line,
-            )
-        )
-
-    texts = [(get(column) or "").strip() for column in _FREE_TEXT]
-    if max(map(len, texts)) > MAX_TEXT_LENGTH or len(reason) > MAX_TEXT_LENGTH:
-        for column, text in [*zip(_FREE_TEXT, texts, strict=True), ("reason", reason)]:
-            if len(text) > MAX_TEXT_LENGTH:
-                findings.append(
-                    Finding(
-                        "value-too-long",
-                        f"{column} is {len(text):,} characters long (at most {MAX_TEXT_LENGTH:,}): "
-                        f"it starts {quoted(text, 30)}; look for a missing quote",
-                        file,
-                        line,
-                    )
-                )
-    if not handle or platform is None:
-        return None, findings
-    owner, collar_number, role, area, district = texts
-    account = Account(
-        handle,
-        platform,
-        owner,
-        collar_number,
-        role,
-        area,
-        district,
-        followers,
-        last_post,
-        status,
-        retain,
-        reason,
-        source,
-    )
-    return account, findings

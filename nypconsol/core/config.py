@@ -1,209 +1,98 @@
-"""Find, read and check the district mapping (config/accounts.yaml)."""
+"""Check the district mapping (config/accounts.yaml, as loaded) and build the Config from it.
+
+The mapping comes as loaders give it: dicts that know their ``line`` and ``key_lines``, lists
+that know their ``line`` and ``item_lines``. Plain dicts and lists work too (without lines).
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 
-from nypconsol.errors import NypconsolError
-from nypconsol.findings import Finding
-from nypconsol.models import BUILT_IN, FORCE_ID, Config, District, Force, InputRef, Policy, Source
-from nypconsol.parsing import FIRST_YEAR, LAST_YEAR, parse_start_date, parse_yes_no, quoted
-from nypconsol.platforms import PLATFORMS, normalise_handle, platform_id
-from nypconsol.safeload import LoadFailed, LocatedDict, LocatedList, line_of, load_yaml
+from nypconsol.core.findings import Finding
+from nypconsol.core.models import FORCE_ID, Config, District, Force, Policy, Source
+from nypconsol.core.parsing import FIRST_YEAR, LAST_YEAR, parse_start_date, parse_yes_no, quoted
+from nypconsol.core.platforms import PLATFORMS, normalise_handle, platform_id
+from nypconsol.core.resolve import area_key
 
-ENV_VAR = "NYPCONSOL_CONFIG"
-LOCAL_CONFIG = Path("config") / "accounts.yaml"
 DEFAULT_NOTICE_DAYS = 14
 DEFAULT_WAVE_GAP_DAYS = 7
 REPORTING_KEYS = ("emergency", "non_emergency", "online")
 _DISTRICT_ID = re.compile(r"[a-z][a-z0-9_-]*", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """An input's bytes with the name to show for it and how it was found."""
-
-    display: str
-    data: bytes
-    found_by: str
-
-    def ref(self) -> InputRef:
-        return InputRef(self.display, hashlib.sha256(self.data).hexdigest(), self.found_by)
+def check_config(document: object, file: str) -> tuple[Config | None, list[Finding]]:
+    """The Config a mapping describes, and every finding about it. The Config is None when the
+    mapping has an error that leaves nothing sound to resolve against."""
+    checker = _ConfigChecker(file)
+    return checker.check(document), checker.findings
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedConfig:
-    config: Config | None  # None when the mapping is too broken to resolve against
-    accounts: object  # the config's own ``accounts:`` list, if any
-    findings: list[Finding]
+def _line(value: object, default: int | None = None) -> int | None:
+    return getattr(value, "line", default)
 
 
-def built_in_config() -> bytes:
-    """The default mapping shipped in the package (or, in a source checkout, config/)."""
-    from importlib import resources
-
-    packaged = resources.files("nypconsol") / "data" / "accounts.yaml"
-    if packaged.is_file():
-        return packaged.read_bytes()
-    # Editable installs and source checkouts keep the single copy in config/.
-    return (Path(__file__).resolve().parent.parent / LOCAL_CONFIG).read_bytes()
+def _key_line(mapping: dict, key: str) -> int | None:
+    return getattr(mapping, "key_lines", {}).get(key, _line(mapping))
 
 
-def read_input(path: str, found_by: str) -> InputFile:
-    """Read a file the user named.
-
-    A path that names no file is a problem with the inputs (an ``unreadable-file`` finding,
-    exit 1); a file that exists but cannot be read is an I/O failure (exit 4).
-    """
-    try:
-        return InputFile(path, Path(path).read_bytes(), found_by)
-    except FileNotFoundError:
-        problem = "no such file"
-    except IsADirectoryError:
-        problem = "it is a folder, not a file"
-    except OSError as exc:
-        raise NypconsolError(
-            f"cannot read {path}: {exc.strerror or exc}; check its permissions"
-        ) from None
-    raise LoadFailed(
-        [Finding("unreadable-file", f"cannot read {path} ({problem}): check the path", path, None)]
-    )
-
-
-def locate_config(option: str | None, environ: Mapping[str, str]) -> InputFile:
-    """-c/--config, then $NYPCONSOL_CONFIG, then ./config/accounts.yaml, then the built-in one."""
-    if option:
-        return read_input(option, "--config")
-    if environ.get(ENV_VAR):
-        return read_input(environ[ENV_VAR], ENV_VAR)
-    if LOCAL_CONFIG.is_file():
-        return read_input(LOCAL_CONFIG.as_posix(), "./config/accounts.yaml")
-    return InputFile(BUILT_IN, built_in_config(), "built-in")
-
-
-def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
-    """Bytes to text: UTF-8 (a BOM is fine) unless told otherwise; never silently garbled."""
-    try:
-        # A UTF-8 byte-order mark says what the file is, whatever encoding was named; and a
-        # byte-order mark is never part of the data.
-        if data.startswith(b"\xef\xbb\xbf"):
-            encoding = "utf-8-sig"
-        return data.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
-    except LookupError:
-        raise LoadFailed(
-            [
-                Finding(
-                    "bad-encoding",
-                    f"unknown encoding {encoding!r}: try utf-8 or cp1252",
-                    file,
-                    None,
-                )
-            ]
-        ) from None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = data[exc.start : exc.start + 1].hex().upper()
-        name = encoding or "UTF-8"
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise LoadFailed(
-                [
-                    Finding(
-                        "bad-encoding",
-                        "the file is UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' "
-                        "instead, or pass --encoding utf-16",
-                        file,
-                        1,
-                    )
-                ]
-            ) from None
-        raise LoadFailed(
-            [
-                Finding(
-                    "bad-encoding",
-                    f"the file is not {name}: byte 0x{bad} at column {column} cannot be read; "
-                    "save it as 'CSV UTF-8' from Excel, or pass --encoding cp1252 if it came from "
-                    "an older Excel",
-                    file,
-                    line,
-                )
-            ]
-        ) from None
-
-
-def load_config(source: InputFile) -> LoadedConfig:
-    """Parse and check the mapping. Findings are collected, not raised."""
-    file = source.display
-    try:
-        document, findings = load_yaml(decode_text(source.data, file), file)
-    except LoadFailed as failed:
-        return LoadedConfig(None, None, failed.findings)
-    checker = _ConfigChecker(file, findings)
-    config = checker.check(document)
-    accounts = document.get("accounts") if isinstance(document, dict) else None
-    return LoadedConfig(config, accounts, checker.findings)
+def _item_lines(items: list) -> list[int | None]:
+    return getattr(items, "item_lines", None) or [_line(items)] * len(items)
 
 
 class _ConfigChecker:
-    def __init__(self, file: str, findings: list[Finding]) -> None:
+    def __init__(self, file: str) -> None:
         self.file = file
-        self.findings = findings
-        self.broken = False
+        self.findings: list[Finding] = []
 
     def problem(self, code: str, message: str, line: int | None) -> None:
         self.findings.append(Finding(code, message, self.file, line))
-        if code != "duplicate-area" and code != "placeholder-accounts":
-            self.broken = True
 
-    def mapping(
-        self, parent: LocatedDict, key: str, what: str, required: bool = True
-    ) -> LocatedDict | None:
+    @property
+    def has_errors(self) -> bool:
+        return any(finding.is_error for finding in self.findings)
+
+    def mapping(self, parent: dict, key: str, what: str, required: bool = True) -> dict | None:
         value = parent.get(key)
-        line = parent.key_lines.get(key, parent.line)
+        line = _key_line(parent, key)
         if value is None:
             if required:
                 self.problem("bad-config", f"{what} is missing: add a '{key}:' section", line)
             return None
-        if not isinstance(value, LocatedDict):
+        if not isinstance(value, dict):
             self.problem("bad-config", f"{what} must be a mapping of names to values", line)
             return None
         return value
 
-    def text(self, parent: LocatedDict, key: str, what: str) -> str:
+    def text(self, parent: dict, key: str, what: str) -> str:
         value = parent.get(key)
         if not isinstance(value, str) or not value.strip():
-            line = parent.key_lines.get(key, parent.line)
-            self.problem("bad-config", f"{what} must be given as text", line)
+            self.problem("bad-config", f"{what} must be given as text", _key_line(parent, key))
             return ""
         return value.strip()
 
     def check(self, document: object) -> Config | None:
-        if not isinstance(document, LocatedDict):
+        if not isinstance(document, dict):
             self.problem(
                 "bad-config",
                 "the config must be a mapping with force:, districts: and policy:",
-                line_of(document, 1),
+                _line(document, 1),
             )
             return None
         force = self.check_force(document)
         districts = self.check_districts(document)
         policy = self.check_policy(document, districts)
         placeholders = self.check_placeholders(document)
-        if self.broken or force is None:
+        if self.has_errors or force is None:
             return None
-        return Config(force, districts, policy, placeholders)
+        return Config(force=force, districts=districts, policy=policy, placeholders=placeholders)
 
-    def check_accounts(self, parent: LocatedDict, owner: str) -> dict[str, str]:
+    def check_accounts(self, parent: dict, owner: str) -> dict[str, str]:
         accounts = self.mapping(parent, "accounts", f"{owner} accounts", required=False)
         result: dict[str, str] = {}
         if accounts is None:
             return result
         for name, raw in accounts.items():
-            line = accounts.key_lines[name]
+            line = _key_line(accounts, name)
             platform = platform_id(name)
             if platform is None:
                 known = ", ".join(PLATFORMS)
@@ -232,7 +121,7 @@ class _ConfigChecker:
             result[platform] = handle
         return result
 
-    def check_force(self, document: LocatedDict) -> Force | None:
+    def check_force(self, document: dict) -> Force | None:
         force = self.mapping(document, "force", "the force section")
         if force is None:
             return None
@@ -243,18 +132,16 @@ class _ConfigChecker:
         if section is not None:
             for key in REPORTING_KEYS:
                 reporting[key] = self.text(section, key, f"force.reporting.{key}")
-        return Force(name, accounts, reporting)
+        return Force(name=name, accounts=accounts, reporting=reporting)
 
-    def check_districts(self, document: LocatedDict) -> tuple[District, ...]:
+    def check_districts(self, document: dict) -> tuple[District, ...]:
         section = self.mapping(document, "districts", "the districts section")
         if section is None:
             return ()
         districts: list[District] = []
-        area_owner: dict[str, tuple[str, int]] = {}
-        from nypconsol.resolve import area_key
-
+        area_owner: dict[str, tuple[str, int | None]] = {}
         for district_id, body in section.items():
-            line = section.key_lines[district_id]
+            line = _key_line(section, district_id)
             if not _DISTRICT_ID.fullmatch(district_id) or district_id == FORCE_ID:
                 self.problem(
                     "bad-config",
@@ -262,7 +149,7 @@ class _ConfigChecker:
                     line,
                 )
                 continue
-            if not isinstance(body, LocatedDict):
+            if not isinstance(body, dict):
                 self.problem(
                     "bad-config",
                     f"district {district_id!r} must be a mapping with name:, accounts: and areas:",
@@ -273,14 +160,14 @@ class _ConfigChecker:
             accounts = self.check_accounts(body, f"district {district_id}")
             areas_node = body.get("areas")
             areas: list[str] = []
-            if not isinstance(areas_node, LocatedList):
+            if not isinstance(areas_node, list):
                 self.problem(
                     "bad-config",
                     f"districts.{district_id}.areas must be a list of towns and villages",
-                    body.key_lines.get("areas", line),
+                    getattr(body, "key_lines", {}).get("areas", line),
                 )
             else:
-                for area, area_line in zip(areas_node, areas_node.item_lines, strict=True):
+                for area, area_line in zip(areas_node, _item_lines(areas_node), strict=True):
                     if not isinstance(area, str) or not area_key(area):
                         self.problem(
                             "bad-config",
@@ -301,16 +188,27 @@ class _ConfigChecker:
                         area_owner[key] = (district_id, area_line)
                     areas.append(area.strip())
             districts.append(
-                District(district_id, name, accounts, tuple(areas), Source(self.file, line))
+                District(
+                    id=district_id,
+                    name=name,
+                    accounts=accounts,
+                    areas=tuple(areas),
+                    source=Source(file=self.file, line=line),
+                )
             )
-        if not districts and not self.broken:
-            self.problem("bad-config", "no districts are configured", section.line)
+        if not section:  # districts that are there but broken have findings of their own
+            self.problem("bad-config", "no districts are configured", _line(section))
         return tuple(districts)
 
-    def check_policy(self, document: LocatedDict, districts: tuple[District, ...]) -> Policy:
+    def check_policy(self, document: dict, districts: tuple[District, ...]) -> Policy:
         section = self.mapping(document, "policy", "the policy section", required=False)
         if section is None:
-            return Policy(None, DEFAULT_NOTICE_DAYS, (), DEFAULT_WAVE_GAP_DAYS)
+            return Policy(
+                start=None,
+                notice_days=DEFAULT_NOTICE_DAYS,
+                waves=(),
+                wave_gap_days=DEFAULT_WAVE_GAP_DAYS,
+            )
         start = None
         if section.get("start") is not None:
             try:
@@ -320,14 +218,14 @@ class _ConfigChecker:
                     "bad-date",
                     f"policy.start {quoted(str(section['start']))} is not a date like 2027-01-11 "
                     f"(years {FIRST_YEAR} to {LAST_YEAR})",
-                    section.key_lines["start"],
+                    _key_line(section, "start"),
                 )
         notice_days = self.whole_number(section, "notice_days", DEFAULT_NOTICE_DAYS)
         gap_days = self.whole_number(section, "wave_gap_days", DEFAULT_WAVE_GAP_DAYS)
         waves = self.check_waves(section, districts)
-        return Policy(start, notice_days, waves, gap_days)
+        return Policy(start=start, notice_days=notice_days, waves=waves, wave_gap_days=gap_days)
 
-    def whole_number(self, section: LocatedDict, key: str, default: int) -> int:
+    def whole_number(self, section: dict, key: str, default: int) -> int:
         raw = section.get(key)
         if raw is None:
             return default
@@ -341,20 +239,20 @@ class _ConfigChecker:
         self.problem(
             "bad-config",
             f"policy.{key} must be a whole number of days from 1 to 365, not {quoted(str(raw))}",
-            section.key_lines[key],
+            _key_line(section, key),
         )
         return default
 
     def check_waves(
-        self, section: LocatedDict, districts: tuple[District, ...]
+        self, section: dict, districts: tuple[District, ...]
     ) -> tuple[tuple[str, ...], ...]:
         raw = section.get("waves")
         if raw is None:
             return ()
-        line = section.key_lines["waves"]
-        if isinstance(raw, LocatedList) and not raw:
+        line = _key_line(section, "waves")
+        if isinstance(raw, list) and not raw:
             return ()  # an empty list: one wave, as when waves is not given
-        if not isinstance(raw, LocatedList) or not all(isinstance(w, LocatedList) for w in raw):
+        if not isinstance(raw, list) or not all(isinstance(w, list) for w in raw):
             self.problem(
                 "bad-config",
                 "policy.waves must be a list of lists of district ids, e.g. [[craven, selby], [york]]",
@@ -364,11 +262,13 @@ class _ConfigChecker:
         known = {d.id for d in districts} | {FORCE_ID}
         placed: list[str] = []
         waves = []
-        for wave, wave_line in zip(raw, raw.item_lines, strict=True):
+        misnamed = False
+        for wave, wave_line in zip(raw, _item_lines(raw), strict=True):
             ids = []
             for item in wave:
                 district_id = str(item).strip().casefold()
                 if district_id not in known:
+                    misnamed = True
                     self.problem(
                         "bad-config",
                         f"policy.waves names {item!r}, which is not a district id ({', '.join(sorted(known))})",
@@ -383,7 +283,7 @@ class _ConfigChecker:
                     ids.append(district_id)
             waves.append(tuple(ids))
         missing = sorted(known - set(placed))
-        if missing and not self.broken:
+        if missing and not misnamed:  # a misspelt id already says what is wrong
             self.problem(
                 "bad-config",
                 f"policy.waves leaves out {', '.join(missing)}: every district (and force) needs a wave",
@@ -391,7 +291,7 @@ class _ConfigChecker:
             )
         return tuple(waves)
 
-    def check_placeholders(self, document: LocatedDict) -> bool:
+    def check_placeholders(self, document: dict) -> bool:
         raw = document.get("placeholders")
         if raw is None:
             return False
@@ -399,7 +299,7 @@ class _ConfigChecker:
             flag = parse_yes_no(str(raw))
         except ValueError:
             self.problem(
-                "bad-config", "placeholders must be yes or no", document.key_lines["placeholders"]
+                "bad-config", "placeholders must be yes or no", _key_line(document, "placeholders")
             )
             return False
         if flag:
@@ -407,6 +307,6 @@ class _ConfigChecker:
                 "placeholder-accounts",
                 "the destination handles are placeholders: replace them with the real district "
                 "accounts, then set placeholders: no",
-                document.key_lines["placeholders"],
+                _key_line(document, "placeholders"),
             )
         return flag

@@ -1,0 +1,83 @@
+"""The ``nypconsol`` group: a table of commands, each in its own module under nypconsol/cli/,
+imported only when it runs (or when --help lists them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module
+
+import click
+
+from nypconsol.cli.edge import invoke_guarded
+from nypconsol.cli.options import version_option
+
+# Command name -> the module (in nypconsol.cli) whose function of the same name is the command.
+COMMANDS = {
+    "diff": "diff",
+    "districts": "districts",
+    "init": "init",
+    "plan": "plan",
+    "schema": "schema",
+    "validate": "validate",
+}
+
+
+class LazyCommands(MutableMapping):
+    """The group's commands by name, each imported on first use (``group.commands`` keeps
+    working for tests and tools that list the commands)."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self._modules = dict(table)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        command = self._loaded.get(name)
+        if command is None:
+            module = import_module(f"nypconsol.cli.{self._modules[name]}")
+            command = self._loaded[name] = getattr(module, name)
+        return command
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._modules.setdefault(name, "")
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._modules[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+class LazyGroup(click.Group):
+    """Commands come from COMMANDS, imported on first use; every error they raise goes through
+    the edge (nypconsol/cli/edge.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(COMMANDS)  # type: ignore[assignment]
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        return invoke_guarded(super().invoke, ctx)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@version_option
+def cli() -> None:
+    """Plan the move from individual police social-media accounts to district accounts.
+
+    Reads an inventory of accounts and the district mapping, checks them, and plans where
+    each account goes and when. Start with: nypconsol plan
+    """
+
+
+def main() -> None:
+    # A short-lived process that builds a few objects per account and frees them at exit: the
+    # cyclic garbage collector would rescan 100,000 accounts again and again for nothing.
+    import gc
+
+    gc.disable()
+    cli(prog_name="nypconsol")

@@ -1,0 +1,46 @@
+"""``nypconsol init``: a starter config/accounts.yaml and inventory.csv to edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nypconsol.cli.options import version_option
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite the starter files if they exist.")
+@version_option
+def init(directory, force):  # type: ignore[no-untyped-def]
+    """Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).
+
+    Refuses to overwrite existing files unless --force is given.
+    """
+    from importlib import resources
+
+    from nypconsol.core.errors import InputError
+    from nypconsol.loaders.sources import LOCAL_CONFIG, built_in_config
+    from nypconsol.loaders.writing import atomic_write, check_inside
+
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{directory} is a file, not a folder")
+    example = (resources.files("nypconsol") / "data" / "example-inventory.csv").read_bytes()
+    files = {folder / LOCAL_CONFIG: built_in_config(), folder / "inventory.csv": example}
+    # Decide about every target before writing any, so a refusal writes nothing.
+    for target in files:
+        if target.exists() or target.is_symlink():
+            check_inside(folder, target)
+    existing = [str(t) for t in files if t.exists() or t.is_symlink()]
+    if existing and not force:
+        raise InputError(
+            f"{', '.join(existing)} already exist(s): nothing was written; use --force to overwrite"
+        )
+    for target, data in files.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        check_inside(folder, target)
+        atomic_write(target, data)
+        click.echo(f"Wrote {target}", err=True)
+    click.echo(f"Next: cd {directory} && nypconsol plan -i inventory.csv", err=True)

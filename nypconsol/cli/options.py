@@ -1,0 +1,100 @@
+"""Every option shared by commands, defined once (as pip-tools does). Commands stack these
+decorators; an option's name, help and behaviour change here for all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from nypconsol import __version__
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from nypconsol.core.parsing import FIRST_YEAR, LAST_YEAR, parse_start_date
+
+        if not isinstance(value, str):  # a default given as a date
+            return value
+        try:
+            return parse_start_date(value)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a date like 2027-01-11 or 11/01/2027 "
+                f"(years {FIRST_YEAR} to {LAST_YEAR})",
+                param,
+                ctx,
+            )
+
+
+def version_option(f):  # type: ignore[no-untyped-def]
+    return click.version_option(__version__, "--version", prog_name="nypconsol")(f)
+
+
+def config_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "-c",
+        "--config",
+        metavar="FILE",
+        help="District mapping. Default: $NYPCONSOL_CONFIG, else ./config/accounts.yaml, else "
+        "the built-in mapping.",
+    )(f)
+
+
+def inventory_options(f):  # type: ignore[no-untyped-def]
+    f = click.option(
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of a CSV/YAML/JSON inventory (default UTF-8), e.g. cp1252.",
+    )(f)
+    f = click.option("--sheet", metavar="NAME", help="XLSX sheet to read (default: the first).")(f)
+    return click.option(
+        "-i",
+        "--inventory",
+        metavar="PATH",
+        help="Inventory of accounts: .csv, .xlsx, .yaml or .json. Default: the config's accounts: list.",
+    )(f)
+
+
+def start_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--start", type=DateType(), help="First announcement date (overrides policy.start)."
+    )(f)
+
+
+def format_option(
+    kind: str,
+    *,
+    help: str,
+    default: str | None = None,
+    choices: Sequence[str] | None = None,
+    extra: Sequence[str] = (),
+) -> Decorator:
+    """``--format`` for a document ``kind``: the formats its renderers offer (render/registry.py),
+    or the ``choices`` given (each one a renderer's), then ``extra`` ones the command handles."""
+    from nypconsol.render.registry import formats
+
+    names = tuple(choices) if choices is not None else formats(kind)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice((*names, *extra)),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def output_option(help: str) -> Decorator:
+    return click.option("-o", "--output", metavar="FILE", help=help)
+
+
+def color_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal)."
+    )(f)

@@ -1,0 +1,86 @@
+"""What commands share between their options and the core: loading the inputs as the options
+say, writing data to stdout or a file, and the GitHub job summary."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import click
+
+from nypconsol.core.errors import OutputError
+
+
+def load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-untyped-def]
+    """The inputs the shared options name, loaded and checked (nypconsol.pipeline)."""
+    from nypconsol.pipeline import check, load_inputs
+
+    is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
+    if sheet is not None and not is_xlsx:
+        raise click.UsageError("--sheet applies to an .xlsx inventory given with -i")
+    if encoding is not None and is_xlsx:
+        raise click.UsageError(
+            "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
+        )
+    return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
+
+
+def to_stdout(output: str | None) -> bool:
+    return output is None or output == "-"
+
+
+def emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = False) -> None:
+    """Data to stdout, or atomically to the file the user named; it may come in chunks of text
+    or of UTF-8 bytes."""
+    chunks = [text] if isinstance(text, str) else text
+    if to_stdout(output):
+        if sys.stdout is None:  # started with ">&-": the data would vanish without a word
+            raise OutputError("standard output is closed: nothing was written; use -o FILE")
+        for chunk in chunks:  # as text: stdout may have no bytes buffer, and has its encoding
+            click.echo(chunk if isinstance(chunk, str) else chunk.decode("utf-8"), nl=False)
+        return
+    from nypconsol.loaders.writing import atomic_write
+
+    encoded = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
+    atomic_write(output, itertools.chain([b"\xef\xbb\xbf"] if bom else [], encoded))
+
+
+def refuse_to_overwrite_inputs(output: str | None, paths: Iterable[str | None]) -> None:
+    """-o naming an input file would destroy it: refuse before anything is written."""
+    if to_stdout(output) or not os.path.exists(output):
+        return
+    for path in paths:
+        if path and os.path.exists(path) and os.path.samefile(path, output):
+            raise click.UsageError(
+                f"-o {output} is one of the inputs ({path}): write the plan to another file"
+            )
+
+
+def input_paths(checked) -> list[str]:  # type: ignore[no-untyped-def]
+    """The files a check read (not the built-in mapping, which is no file of the user's)."""
+    files = [checked.config_file, checked.inventory_file]
+    return [f.display for f in files if f is not None and f.found_by != "built-in"]
+
+
+def step_summary(markdown: Callable[[], str]) -> None:
+    """Append ``markdown()`` to $GITHUB_STEP_SUMMARY when it names a file (built only then: a
+    plan summary costs time on a large plan); a failure there is only a warning."""
+    if not os.environ.get("GITHUB_STEP_SUMMARY"):
+        return
+    from nypconsol.render.github import append_step_summary
+
+    problem = append_step_summary(markdown())
+    if problem:
+        click.echo(f"Warning: {problem}", err=True)
+
+
+def console(no_color: bool):  # type: ignore[no-untyped-def]
+    """A rich console for drawing at a terminal, or None when stdout is not one (data then)."""
+    if sys.stdout is None or not sys.stdout.isatty():
+        return None
+    from nypconsol.render.terminal import make_console
+
+    return make_console(no_color=no_color)

@@ -1,0 +1,197 @@
+"""``nypconsol plan``: each account's destination, action, announcement and closure dates; with
+``--check``, the drift from a committed plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nypconsol.cli.edge import exit_with
+from nypconsol.cli.options import (
+    color_option,
+    config_option,
+    format_option,
+    inventory_options,
+    output_option,
+    start_option,
+    version_option,
+)
+from nypconsol.cli.output import (
+    console,
+    emit,
+    input_paths,
+    load_and_check,
+    refuse_to_overwrite_inputs,
+    step_summary,
+    to_stdout,
+)
+from nypconsol.core.errors import ExitCode
+
+# The format of -o FILE when --format is not given, from its extension.
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".txt": "table",
+}
+# plan --check prints a drift report: its formats, and the drift renderer for each.
+DRIFT_FORMATS = {"table": "text", "json": "json", "markdown": "markdown", "github": "github"}
+
+
+@click.command()
+@config_option
+@inventory_options
+@start_option
+@format_option(
+    "plan",
+    extra=("github",),
+    help="Output format. Default: table, or from the -o file's extension. github: workflow "
+    "annotations for the findings (and the drift, with --check); the plan only goes to -o.",
+)
+@output_option("Write the plan to FILE (atomically) instead of standard output.")
+@click.option(
+    "--check",
+    "check_plan",
+    metavar="PLAN.json",
+    help="Compare the plan with a committed plan file and print the drift (--format table, "
+    "json, markdown or github). Exit 0 same, 3 drift. Writes nothing unless -o is given.",
+)
+@color_option
+@version_option
+def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_color):  # type: ignore[no-untyped-def]
+    """Plan each account's destination, action, announcement and closure dates.
+
+    With errors in the inputs it prints them and exits 1, writing nothing. With --check
+    PLAN.json it compares the plan with PLAN.json instead of printing it: exit 0 when they are
+    the same, 3 when they differ. When $GITHUB_STEP_SUMMARY names a file, a Markdown summary
+    of the plan (or the drift) is appended to it.
+    """
+    from nypconsol.core.plan import (
+        START_NEXT_MONDAY,
+        START_OPTION,
+        committed_start,
+        make_plan,
+    )
+    from nypconsol.render.text import findings_text
+
+    side_output = check_plan is not None or fmt == "github"  # stdout holds a report, not the plan
+    if side_output and output == "-":
+        raise click.UsageError(
+            "-o - would mix the plan with the report on standard output: name a file"
+        )
+    if check_plan is not None and fmt not in (None, *DRIFT_FORMATS):
+        raise click.UsageError(
+            f"--format {fmt} is not a drift report: use table, json, markdown or github with --check"
+        )
+    committed = None
+    if check_plan is not None:
+        from nypconsol.loaders.planfile import read_plan
+
+        committed = read_plan(check_plan)
+    checked = load_and_check(config, inventory, sheet, encoding)
+    if fmt == "github" and checked.findings:
+        from nypconsol.render.github import findings_annotations
+
+        click.echo(findings_annotations(checked.findings), nl=False)
+    if checked.errors:
+        from nypconsol.render.markdown import findings_markdown
+
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+        click.echo(
+            "No plan was written: fix the errors above (nypconsol validate lists them).", err=True
+        )
+        step_summary(lambda: findings_markdown(checked.findings, checked.record_count))
+        return exit_with(ExitCode.INPUT_ERRORS)
+    if checked.findings:
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+    refuse_to_overwrite_inputs(output, [*input_paths(checked), check_plan])
+    start_source = START_OPTION
+    reused = committed and committed_start(committed.document, start, checked.config)
+    if reused:
+        start, start_source = reused
+        click.echo(
+            f"No start date set: using the start of {check_plan}, {start.isoformat()}.", err=True
+        )
+    defaulted = start is None  # make_plan picks policy.start, else the next working Monday
+    result = make_plan(checked, start, start_source=start_source)
+    if defaulted and result.start_source == START_NEXT_MONDAY:
+        click.echo(
+            f"No start date set: using the next working Monday, {result.start.isoformat()}. "
+            "Set policy.start or --start for a repeatable plan.",
+            err=True,
+        )
+    if side_output:
+        return _check_or_annotate(result, committed, fmt, output)
+    if fmt is None:
+        fmt = SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "table") if output else "table"
+    _write_plan(result, fmt, output, no_color=no_color)
+    from nypconsol.render.envelope import plan_document
+    from nypconsol.render.markdown import plan_summary_markdown
+
+    step_summary(lambda: plan_summary_markdown(plan_document(result)))
+    return None
+
+
+def _write_plan(result, fmt: str, output: str | None, *, no_color: bool) -> None:  # type: ignore[no-untyped-def]
+    """The plan in ``fmt``, to stdout (a table is drawn at a terminal) or to the file -o names."""
+    from nypconsol.render.registry import render
+
+    terminal = console(no_color) if to_stdout(output) and fmt == "table" else None
+    emit(
+        render("plan", fmt, result, console=terminal),
+        output,
+        bom=fmt == "csv" and not to_stdout(output),
+    )
+    if not to_stdout(output):
+        click.echo(f"Wrote the plan ({len(result.entries)} accounts, {fmt}) to {output}", err=True)
+
+
+def _check_or_annotate(result, committed, fmt: str | None, output: str | None) -> None:  # type: ignore[no-untyped-def]
+    """plan --check and plan --format github: a report on stdout; the plan only to -o FILE
+    (its format from the file's extension, JSON by default)."""
+    from nypconsol.render.envelope import plan_document
+    from nypconsol.render.markdown import CHECK_HEADING, drift_markdown
+    from nypconsol.render.registry import render
+
+    document = plan_document(result)
+    drift = None
+    if committed is not None:
+        from nypconsol.core.drift import compare_plans
+        from nypconsol.render.phrases import headline
+
+        drift = compare_plans(
+            committed.document,
+            document,
+            old_name=committed.path,
+            new_name="the rebuilt plan",
+            checked=True,
+        )
+        report_format = DRIFT_FORMATS[fmt or "table"]
+        emit(
+            render("drift", report_format, drift, heading=CHECK_HEADING, committed=committed), None
+        )
+        if report_format == "github":
+            click.echo(headline(drift), err=True)
+    if output is not None:
+        _write_plan(
+            result,
+            SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "json"),
+            output,
+            no_color=True,
+        )
+    if drift is None:
+        from nypconsol.render.markdown import plan_summary_markdown
+
+        click.echo(
+            f"Planned {len(result.entries)} accounts ({len(result.warnings)} warning(s)); "
+            + ("add -o FILE to write the plan." if output is None else "done."),
+            err=True,
+        )
+        step_summary(lambda: plan_summary_markdown(document))
+        return None
+    step_summary(lambda: drift_markdown(drift, heading=CHECK_HEADING))
+    return exit_with(ExitCode.OK if drift.equal else ExitCode.DRIFT)
