@@ -58,3 +58,16 @@ def test_every_command_and_option_is_in_the_readme(name):
                 o for o in param.opts if re.search(r"(?<![\w-])" + re.escape(o) + r"\b", section)
             ]
             assert found, (name, param.opts)
+
+
+def test_the_command_reference_is_generated_from_the_help():
+    """docs/cli.md is what every command's --help says; regenerate it with
+    python docs/cli_reference.py > docs/cli.md"""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "cli_reference", REPO / "docs" / "cli_reference.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (REPO / "docs" / "cli.md").read_text(encoding="utf-8") == module.reference()

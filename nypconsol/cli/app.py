@@ -75,9 +75,4 @@ def cli() -> None:
 
 
 def main() -> None:
-    # A short-lived process that builds a few objects per account and frees them at exit: the
-    # cyclic garbage collector would rescan 100,000 accounts again and again for nothing.
-    import gc
-
-    gc.disable()
     cli(prog_name="nypconsol")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from nypconsol.cli import batch_process
 from nypconsol.cli.edge import exit_with
 from nypconsol.cli.options import format_option, version_option
 from nypconsol.cli.output import emit
@@ -25,6 +26,7 @@ def diff(old, new, fmt):  # type: ignore[no-untyped-def]
 
     Exit 0 when they plan the same, 3 when they differ, 1 when a file is not a plan.
     """
+    batch_process()
     from nypconsol.core.drift import compare_plans
     from nypconsol.loaders.planfile import read_plan
     from nypconsol.render.registry import render

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from nypconsol.cli import batch_process
 from nypconsol.cli.edge import exit_with
 from nypconsol.cli.options import (
     color_option,
@@ -70,6 +71,7 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
     the same, 3 when they differ. When $GITHUB_STEP_SUMMARY names a file, a Markdown summary
     of the plan (or the drift) is appended to it.
     """
+    batch_process()
     from nypconsol.core.plan import (
         START_NEXT_MONDAY,
         START_OPTION,

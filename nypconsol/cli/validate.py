@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from nypconsol.cli import batch_process
 from nypconsol.cli.edge import exit_with
 from nypconsol.cli.options import (
     color_option,
@@ -32,6 +33,7 @@ def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type
 
     Exit 0 when there are no errors, 1 when there are (or, with --strict, any warning).
     """
+    batch_process()
     from nypconsol.render.registry import render
 
     checked = load_and_check(config, inventory, sheet, encoding)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nypconsol.core.errors import ExitCode, InputError, NypconsolError
+from nypconsol.core.fields import PLAN_ACCOUNT_FIELDS, FieldKind
 from nypconsol.core.models import FORCE_ID
 from nypconsol.core.platforms import PLATFORMS
 
@@ -33,7 +34,8 @@ SUPPORTED_MAJOR = 1
 PLAN_KIND = "plan"
 REGENERATE_HINT = "regenerate it with: nypconsol plan --format json -o PLAN.json"
 
-# The account fields a change in which is drift, in the order reports list them.
+# The account fields (core/fields.py, less the derived ones and the source) a change in which is
+# drift, in the order reports list them.
 ACCOUNT_FIELDS = (
     "handle",
     "platform",
@@ -53,8 +55,8 @@ ACCOUNT_FIELDS = (
     "last_post",
 )
 _REQUIRED_ACCOUNT_FIELDS = ("handle", "platform", "district", "action")
-_DATE_FIELDS = {"notice_date", "close_date", "last_post"}
-_INT_FIELDS = {"followers", "wave"}
+_DATE_FIELDS = {n for n in ACCOUNT_FIELDS if PLAN_ACCOUNT_FIELDS[n] is FieldKind.DATE}
+_INT_FIELDS = {n for n in ACCOUNT_FIELDS if PLAN_ACCOUNT_FIELDS[n] is FieldKind.NUMBER}
 
 # Plan settings: the report name -> the path to it in the plan document.
 PLAN_FIELDS: dict[str, tuple[str, ...]] = {

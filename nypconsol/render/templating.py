@@ -1,0 +1,138 @@
+"""One Jinja2 environment for every document written from a template (closure notices, handover
+reports, sweep worklists): sandboxed, with undefined names as errors and HTML autoescaped.
+
+Templates are files in ``nypconsol/render/templates/``; a config may override any of them with
+its own text. What is inserted is data, never evaluated: an owner named ``{{ 7*7 }}`` prints
+as written, and in HTML ``<script>`` prints as text.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nypconsol.core.errors import InputError
+
+TEMPLATES_PACKAGE = "nypconsol.render"
+TEMPLATES_FOLDER = "templates"
+
+
+class TemplateProblem(InputError):
+    """A template cannot be used: the message names the template, its line and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateText:
+    """A template given as text (a config override): its name for messages, and where it sits in
+    the file it came from (its first line there), so that a problem names the file's line."""
+
+    name: str
+    text: str
+    file: str | None = None
+    first_line: int | None = None
+
+
+@lru_cache(maxsize=1)
+def _environment():  # type: ignore[no-untyped-def]
+    from jinja2 import PackageLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
+        loader=PackageLoader(TEMPLATES_PACKAGE, TEMPLATES_FOLDER),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(("html", "htm", "xml", "svg"), default_for_string=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def template_names() -> list[str]:
+    """The templates shipped with the tool."""
+    return sorted(_environment().list_templates())
+
+
+def render(
+    name: str,
+    fields: Mapping[str, Any],
+    overrides: Mapping[str, TemplateText] | None = None,
+    *,
+    html: bool | None = None,
+) -> str:
+    """Render the template ``name`` (or its override) with ``fields``. ``html`` forces
+    autoescaping on or off for an override (shipped files escape by their extension)."""
+    environment = _environment()
+    override = (overrides or {}).get(name)
+    try:
+        if override is None:
+            template = environment.get_template(name)
+        else:
+            escape = name.endswith((".html", ".htm")) if html is None else html
+            template = environment.overlay(autoescape=escape).from_string(override.text)
+        return template.render(**fields)
+    except Exception as exc:  # every Jinja2 error, and errors raised by filters on data
+        raise _problem(name, override, exc) from None
+
+
+def check_template(name: str, override: TemplateText) -> None:
+    """Parse an override now (bad syntax is found before anything is written)."""
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        _environment().parse(override.text)
+    except TemplateSyntaxError as exc:
+        raise _problem(name, override, exc) from None
+
+
+def _problem(name: str, override: TemplateText | None, exc: Exception) -> TemplateProblem:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    line = getattr(exc, "lineno", None) if isinstance(exc, TemplateSyntaxError) else None
+    if line is None:
+        line = _template_line(exc)
+    if isinstance(exc, UndefinedError):
+        what = f"{exc.message}: use one of the fields the template is given"
+    elif isinstance(exc, TemplateSyntaxError):
+        what = f"bad template syntax: {exc.message}"
+    elif isinstance(exc, SecurityError):
+        what = f"not allowed in a template: {exc}"
+    else:
+        what = f"{exc.__class__.__name__}: {exc}"
+    if override is not None:
+        where = override.name
+        if override.file and override.first_line and line:
+            where = f"{override.file}:{override.first_line + line - 1} ({override.name})"
+        elif line:
+            where = f"{override.name}, line {line}"
+    else:
+        where = f"template {name}" + (f", line {line}" if line else "")
+    return TemplateProblem(f"{where}: {what}")
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a rendering error happened on: Jinja2 puts the template's own frames
+    (file name ``<template>`` or the template's path) with its line numbers in the traceback."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename == "<template>" or filename.endswith(
+            (".txt", ".md", ".html", ".j2", ".svg", ".ics")
+        ):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line if line is not None else _line_from_cause(exc)
+
+
+def _line_from_cause(exc: BaseException) -> int | None:
+    cause = exc.__cause__ or exc.__context__
+    return _template_line(cause) if cause is not None and cause is not exc else None
+
+
+if __name__ == "__main__":  # pragma: no cover - a quick look at the shipped templates
+    print("\n".join(template_names()), file=sys.stdout)
