@@ -111,6 +111,18 @@ def test_the_contract_commands_exist() -> None:
     assert set(COMMANDS) <= set(ALL_COMMANDS)
 
 
+@pytest.mark.parametrize("command", ALL_COMMANDS)
+def test_the_command_table_summaries_are_the_commands_own(command: str) -> None:
+    """The group's --help lists commands from the table (without importing them): each
+    summary must be the first paragraph of the command's own help."""
+    from nypconsol.cli.app import COMMANDS as TABLE
+
+    module, summary = TABLE[command]
+    own = cli.commands[command]
+    assert own.callback.__module__ == f"nypconsol.cli.{module}"
+    assert summary == own.help.split("\n\n")[0].replace("\n", " ").strip()
+
+
 @pytest.mark.parametrize("option", ["--help", "-h"])
 def test_group_help(option: str) -> None:
     result = run(option)

@@ -11,14 +11,34 @@ import click
 from nypconsol.cli.edge import invoke_guarded
 from nypconsol.cli.options import version_option
 
-# Command name -> the module (in nypconsol.cli) whose function of the same name is the command.
-COMMANDS = {
-    "diff": "diff",
-    "districts": "districts",
-    "init": "init",
-    "plan": "plan",
-    "schema": "schema",
-    "validate": "validate",
+# Command name -> (the module in nypconsol.cli whose function of that name is the command, the
+# first paragraph of its help). The group's --help lists the commands from this table without
+# importing any of them; tests/test_cli.py checks each summary against the command's own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "diff": (
+        "diff",
+        "Compare two plan files: accounts added, removed and changed, and plan settings.",
+    ),
+    "districts": (
+        "districts",
+        "Show the district mapping: each district's destination accounts and areas.",
+    ),
+    "init": (
+        "init",
+        "Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).",
+    ),
+    "plan": (
+        "plan",
+        "Plan each account's destination, action, announcement and closure dates.",
+    ),
+    "schema": (
+        "schema",
+        "Print the JSON Schema (draft 2020-12) of a JSON document the tool writes.",
+    ),
+    "validate": (
+        "validate",
+        "Check the inventory and mapping, and report every finding at once.",
+    ),
 }
 
 
@@ -26,8 +46,8 @@ class LazyCommands(MutableMapping):
     """The group's commands by name, each imported on first use (``group.commands`` keeps
     working for tests and tools that list the commands)."""
 
-    def __init__(self, table: dict[str, str]) -> None:
-        self._modules = dict(table)
+    def __init__(self, table: dict[str, tuple[str, str]]) -> None:
+        self._modules = {name: module for name, (module, _) in table.items()}
         self._loaded: dict[str, click.Command] = {}
 
     def __getitem__(self, name: str) -> click.Command:
@@ -62,6 +82,21 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         return invoke_guarded(super().invoke, ctx)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists commands, from the table: no command module is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            # A stand-in with the same help shortens it exactly as the command would.
+            command = click.Command(name, help=COMMANDS[name][1]) if name in COMMANDS else None
+            command = command or self.commands[name]
+            rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

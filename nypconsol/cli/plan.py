@@ -131,11 +131,15 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
     if fmt is None:
         fmt = SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "table") if output else "table"
     _write_plan(result, fmt, output, no_color=no_color)
+    step_summary(lambda: _plan_summary_markdown(result))
+    return None
+
+
+def _plan_summary_markdown(result) -> str:  # type: ignore[no-untyped-def]
     from nypconsol.render.envelope import plan_document
     from nypconsol.render.markdown import plan_summary_markdown
 
-    step_summary(lambda: plan_summary_markdown(plan_document(result)))
-    return None
+    return plan_summary_markdown(plan_document(result))
 
 
 def _write_plan(result, fmt: str, output: str | None, *, no_color: bool) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from nypconsol.core.findings import Finding
 from nypconsol.core.inventory import COLUMNS, REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord, Source
 from nypconsol.core.parsing import quoted
-from nypconsol.loaders.jsonfile import load_json
 from nypconsol.loaders.located import LoadFailed, LocatedDict, LocatedList
 from nypconsol.loaders.sources import InputFile, decode_text
 from nypconsol.loaders.yamlfile import load_yaml
@@ -51,7 +50,10 @@ def read_records(
     text = decode_text(source.data, source.display, encoding)
     if kind == "csv":
         return _read_csv(text, source.display)
-    loader = load_yaml if kind == "yaml" else load_json
+    if kind == "yaml":
+        loader = load_yaml
+    else:
+        from nypconsol.loaders.jsonfile import load_json as loader
     document, findings = loader(text, source.display)
     records, more = records_from_document(document, source.display)
     return records, findings + more

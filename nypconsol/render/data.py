@@ -5,10 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from nypconsol.core.drift import Drift
-from nypconsol.core.findings import Finding
-from nypconsol.core.models import Config, Plan
 from nypconsol.render.envelope import (
     account_dicts,
     districts_envelope,
@@ -17,6 +15,11 @@ from nypconsol.render.envelope import (
     plan_document,
     plan_envelope,
 )
+
+if TYPE_CHECKING:
+    from nypconsol.core.drift import Drift
+    from nypconsol.core.findings import Finding
+    from nypconsol.core.models import Config, Plan
 
 
 def to_json(document: dict) -> str:

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from nypconsol import __version__
-from nypconsol.core.drift import AccountDrift, Drift, FieldChange
 from nypconsol.core.findings import Finding, count
-from nypconsol.core.models import Config, Plan
 from nypconsol.core.plan import plan_summary
 from nypconsol.core.platforms import PLATFORMS
+
+if TYPE_CHECKING:
+    from nypconsol.core.drift import AccountDrift, Drift, FieldChange
+    from nypconsol.core.models import Config, Plan
 
 FORMAT_VERSION = "1.0"  # bump the major for changes that break consumers; add keys freely
 TOOL = {"name": "nypconsol", "version": __version__}

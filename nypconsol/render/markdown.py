@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nypconsol.core.drift import Drift
 from nypconsol.core.findings import Finding, count
-from nypconsol.core.models import Plan
 from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
 from nypconsol.render.phrases import headline, outcome, outcome_sentence, show
 from nypconsol.render.rows import ACCOUNT_COLUMNS, DISTRICT_COLUMNS, account_rows, district_rows
+
+if TYPE_CHECKING:
+    from nypconsol.core.drift import Drift
+    from nypconsol.core.models import Plan
 
 DIFF_HEADING = "## nypconsol diff"
 CHECK_HEADING = "## nypconsol plan --check"

@@ -4,9 +4,10 @@ nouns, the plan's outcome sentence, and how drift names accounts and values."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nypconsol.core.drift import AccountDrift, Drift
+if TYPE_CHECKING:
+    from nypconsol.core.drift import AccountDrift, Drift
 
 
 def plural(n: int, word: str, *, grouped: bool = True) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from nypconsol.core.drift import Drift
 from nypconsol.core.findings import Finding, count
-from nypconsol.core.models import Config, Plan
 from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
 from nypconsol.render.phrases import (
@@ -20,6 +19,10 @@ from nypconsol.render.phrases import (
     show,
 )
 from nypconsol.render.rows import ACCOUNT_COLUMNS, DISTRICT_COLUMNS, account_rows, district_rows
+
+if TYPE_CHECKING:
+    from nypconsol.core.drift import Drift
+    from nypconsol.core.models import Config, Plan
 
 # Beyond this many accounts a terminal table helps nobody: show the summary and point to files.
 MAX_TABLE_ROWS = 500
