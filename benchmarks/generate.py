@@ -41,8 +41,18 @@ SPELLINGS = {
     "instagram": ("instagram", "Instagram", "ig", "Insta"),
     "tiktok": ("tiktok", "TikTok", "Tik Tok"),
     "mastodon": ("mastodon", "Mastodon"),
+    "bluesky": ("bluesky", "Bluesky", "bsky"),
+    "threads": ("threads", "Threads"),
 }
-PLATFORM_WEIGHTS = {"x": 45, "facebook": 30, "instagram": 12, "tiktok": 8, "mastodon": 5}
+PLATFORM_WEIGHTS = {
+    "x": 45,
+    "facebook": 30,
+    "instagram": 12,
+    "tiktok": 8,
+    "mastodon": 5,
+    "bluesky": 3,
+    "threads": 2,
+}
 INSTANCES = ("mastodon.social", "mastodon.online", "mastodonapp.uk", "social.police.example")
 FIRST = (
     "Ali", "Megan", "Dan", "Priya", "Owen", "Erin", "Sam", "Joanne", "Tom", "Lucy", "Kai",
@@ -124,6 +134,12 @@ class _Handles:
             elif platform == "tiktok":
                 stem = rng.choice((f"{place.lower()}.police", f"nyp_{place.lower()}"))
                 handle = stem[: 23 - len(number)] + "." + number
+            elif platform == "threads":
+                stem = rng.choice((f"{place.lower()}.police", f"{place.lower()}_{title.lower()}"))
+                handle = stem[: 29 - len(number)] + "_" + number
+            elif platform == "bluesky":
+                stem = _squash(f"{place}-{title}", "-").lower().strip("-")[:40]
+                handle = f"{stem}{number}.bsky.social"
             else:
                 user = _squash(f"{title}{place}", "_")[: 30 - len(number)].lower()
                 handle = f"{user}{number}@{rng.choice(INSTANCES)}"
@@ -190,8 +206,8 @@ def generate(count: int, seed: int = 2027) -> list[dict]:
         handle = handles.make(platform, place, person, title if title != "team" else "SNT")
         status = _weighted(rng, {"active": 80, "dormant": 15, "closed": 5})
         retain = rng.random() < 0.02
-        if platform == "mastodon" and status != "closed":
-            retain = True  # the mapping has no Mastodon destination: keep it, or it is closed
+        if platform in ("mastodon", "bluesky", "threads") and status != "closed":
+            retain = True  # the mapping has no destination there: keep it, or it is closed
         if area and rng.random() < 0.05:  # spelt as people type it
             area = rng.choice((area.upper(), area.lower(), area.replace("-", " ")))
         rows.append(
@@ -208,6 +224,9 @@ def generate(count: int, seed: int = 2027) -> list[dict]:
                 "status": status,
                 "retain": "yes" if retain else rng.choice(("", "", "no")),
                 "reason": rng.choice(REASONS) if retain else "",
+                "sign_off": f"{title} {collar} {first} {last}"
+                if title != "team" and rng.random() < 0.3
+                else "",
                 "_uk": rng.random() < 0.5,  # this row's date is written 01/10/2026
                 "_commas": rng.random() < 0.7,  # this row's followers are written 1,234
             }

@@ -60,7 +60,17 @@ def test_the_plan_schema_lists_and_requires_every_field():
 
 def test_inventory_columns_are_the_account_fields_and_reach_the_plan():
     assert list(COLUMNS) == [name for name in Account._fields if name != "source"]
-    # Every column is in the plan record, but retain and reason, which become action and note.
-    assert set(COLUMNS) - set(FIELDS) == {"retain", "reason"}
+    # Every column is in the plan record, but retain and reason, which become action and note,
+    # and sign_off, which only the closure notices and handover reports use.
+    assert set(COLUMNS) - set(FIELDS) == {"retain", "reason", "sign_off"}
     # A plan entry's own fields are in the record too (its account is spread out).
     assert set(PlanEntry._fields) - {"account"} <= set(FIELDS)
+
+
+def test_the_schemas_know_every_platform_in_the_table():
+    from nypconsol.core.platforms import PLATFORMS
+
+    plan = load_schema("plan")["$defs"]["platform"]["enum"]
+    districts = load_schema("districts")
+    assert plan == list(PLATFORMS)
+    assert '"enum": ' + str(list(PLATFORMS)).replace("'", '"') in str(districts).replace("'", '"')

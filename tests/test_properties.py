@@ -204,7 +204,20 @@ def test_resolver_places_any_spelling_of_a_configured_area(words, data):
         return
     written = data.draw(st.sampled_from([" ".join(words).upper(), " ".join(words).lower(), area]))
     account = Account(
-        "h", "x", "", "", "", written, "", None, None, "active", False, "", Source("i.csv", 2)
+        handle="h",
+        platform="x",
+        owner="",
+        collar_number="",
+        role="",
+        area=written,
+        district="",
+        followers=None,
+        last_post=None,
+        status="active",
+        retain=False,
+        reason="",
+        sign_off="",
+        source=Source("i.csv", 2),
     )
     assert Resolver(config).resolve_district(account) == ("one", [])
 

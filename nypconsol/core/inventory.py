@@ -25,6 +25,7 @@ _FREE_TEXT = ("owner", "collar_number", "role", "area", "district")
 MAX_TEXT_LENGTH = 1000  # far beyond any real owner, area or reason
 MAX_FOLLOWERS = 10_000_000_000  # more people than there are: a typing mistake, not a count
 
+_PLATFORM_CHOICES = ", ".join(list(PLATFORMS)[:-1]) + " or " + list(PLATFORMS)[-1]
 _SEPARATORS = re.compile(r"[\s\-_]+")
 
 
@@ -54,7 +55,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
         findings.append(
             Finding(
                 "missing-value",
-                "the row has no platform: fill in x, facebook, instagram, tiktok or mastodon",
+                f"the row has no platform: fill in {_PLATFORM_CHOICES}",
                 file,
                 line,
             )
@@ -151,9 +152,12 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
             )
         )
 
+    sign_off = " ".join((get("sign_off") or "").split())  # one line: it is printed in posts
     texts = [(get(column) or "").strip() for column in _FREE_TEXT]
-    if max(map(len, texts)) > MAX_TEXT_LENGTH or len(reason) > MAX_TEXT_LENGTH:
-        for column, text in [*zip(_FREE_TEXT, texts, strict=True), ("reason", reason)]:
+    longest = max(len(reason), len(sign_off), *map(len, texts))
+    if longest > MAX_TEXT_LENGTH:
+        checked = [*zip(_FREE_TEXT, texts, strict=True), ("reason", reason), ("sign_off", sign_off)]
+        for column, text in checked:
             if len(text) > MAX_TEXT_LENGTH:
                 findings.append(
                     Finding(
@@ -180,6 +184,7 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
         status=status,
         retain=retain,
         reason=reason,
+        sign_off=sign_off,
         source=source,
     )
     return account, findings

@@ -125,6 +125,7 @@ class Account(NamedTuple):
     status: str  # active, dormant or closed
     retain: bool
     reason: str
+    sign_off: str  # the name the owner posts under on the destination ("PC 1234 Jane Smith")
     source: Source
 
 

@@ -1,0 +1,252 @@
+"""Write a set of files into an output folder (``-o DIR``): each file atomically, nothing outside
+the folder, never over a file nypconsol did not write, and the stale files of an earlier run of
+the same kind removed.
+
+A manifest, ``DIR/.nypconsol-<kind>.json``, lists the files a run wrote with their SHA-256, so
+that the next run knows which files are its own. Every target is decided before any is written:
+a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from nypconsol.core.errors import OutputError
+
+MANIFEST_VERSION = "1.0"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
+MAX_NAME = 120
+
+
+def safe_filename(text: str) -> str:
+    """A file name made from user text (a handle, a district id): letters, digits, ``.``, ``_``
+    and ``-`` only, no leading dot, not a name Windows reserves, at most 120 characters. The
+    same text always gives the same name; callers keep names unique (add the platform)."""
+    name = _UNSAFE.sub("_", text).lstrip(".") or "_"
+    if _RESERVED.fullmatch(name):
+        name = "_" + name
+    return name[:MAX_NAME]
+
+
+@dataclass(frozen=True, slots=True)
+class FolderWrite:
+    """What a run did in the folder (paths relative to it, sorted)."""
+
+    folder: Path
+    written: tuple[str, ...]  # new or changed
+    unchanged: tuple[str, ...]  # already there with the same bytes
+    removed: tuple[str, ...]  # written by an earlier run, no longer produced
+    kept: tuple[str, ...]  # written by an earlier run, changed since by someone: left alone
+
+
+def manifest_name(kind: str) -> str:
+    return f".nypconsol-{kind}.json"
+
+
+def write_folder(
+    folder: str | Path, files: Mapping[str, bytes], *, kind: str, private: bool = False
+) -> FolderWrite:
+    """Write ``files`` (a relative path with ``/`` -> its bytes) into ``folder``.
+
+    ``kind`` names the document (``notices``, ``handover``, ``sweep``): runs of different kinds
+    share a folder without touching each other's files. ``private`` makes files 0600 and
+    folders 0700 (messages from the public). Raises OutputError, having written nothing, when a
+    target is unsafe or is a file nypconsol did not write.
+    """
+    root = Path(folder)
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"cannot write into {folder}: it is a file, not a folder")
+    targets = _checked_targets(files)
+    if root.is_dir():
+        _refuse_outside(root, targets)
+    previous = _read_manifest(root / manifest_name(kind))
+    foreign = [
+        relative
+        for relative in targets
+        if (root / relative).is_symlink()
+        or ((root / relative).exists() and relative not in previous)
+    ]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise OutputError(
+            f"{folder} already holds {shown}, not written by nypconsol {kind}: nothing was "
+            "written; move those files or choose another folder"
+        )
+    try:
+        _make_folder(root, private)
+        for relative in targets:
+            _make_folder(root / PurePosixPath(relative).parent, private, inside=root)
+        _refuse_outside(root, targets)
+        written, unchanged = _write_all(root, files, private)
+        digests = {relative: _sha256(data) for relative, data in sorted(files.items())}
+        manifest = {"format_version": MANIFEST_VERSION, "kind": kind, "files": digests}
+        _write_file(
+            root / manifest_name(kind),
+            (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode(),
+            private,
+        )
+    except OSError as exc:
+        raise OutputError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+    removed, kept = _remove_stale(root, previous, set(files))
+    return FolderWrite(
+        folder=root,
+        written=tuple(sorted(written)),
+        unchanged=tuple(sorted(unchanged)),
+        removed=tuple(sorted(removed)),
+        kept=tuple(sorted(kept)),
+    )
+
+
+def _checked_targets(files: Mapping[str, bytes]) -> list[str]:
+    """Relative, plain, unique (also ignoring case, for case-insensitive file systems) paths."""
+    seen: dict[str, str] = {}
+    for relative in files:
+        path = PurePosixPath(relative)
+        parts = path.parts
+        if (
+            not parts
+            or path.is_absolute()
+            or "\\" in relative
+            or any(part in ("", ".", "..") or part.startswith(".") for part in parts)
+            or any(_UNSAFE.search(part) for part in parts)
+        ):
+            raise OutputError(f"refusing to write {relative!r}: not a plain relative file name")
+        folded = relative.casefold()
+        if folded in seen:
+            raise OutputError(f"two files would be named {seen[folded]!r} and {relative!r}")
+        seen[folded] = relative
+    return sorted(files)
+
+
+def _refuse_outside(root: Path, targets: list[str]) -> None:
+    """No target, nor a folder on its way, may resolve outside the folder (a symlink)."""
+    top = root.resolve()
+    for relative in targets:
+        resolved = (root / relative).resolve()
+        if resolved != top and top not in resolved.parents:
+            raise OutputError(
+                f"refusing to write {root / relative}: it resolves to {resolved}, outside {root}"
+            )
+
+
+def _make_folder(path: Path, private: bool, inside: Path | None = None) -> None:
+    created = []
+    for folder in reversed([path, *path.parents]):
+        if inside is not None and (folder == inside or inside not in folder.parents):
+            continue
+        if not folder.exists():
+            folder.mkdir(mode=0o700 if private else 0o777)
+            created.append(folder)
+    if private:  # mkdir's mode is cut by the umask
+        for folder in created:
+            os.chmod(folder, 0o700)
+
+
+def _write_all(
+    root: Path, files: Mapping[str, bytes], private: bool
+) -> tuple[list[str], list[str]]:
+    """Every changed file to a temporary file first, then each renamed into place: a failure
+    while writing leaves every target as it was."""
+    pending: list[tuple[str, Path]] = []
+    unchanged: list[str] = []
+    try:
+        for relative, data in sorted(files.items()):
+            target = root / relative
+            if target.is_file() and target.read_bytes() == data:
+                unchanged.append(relative)
+                if private:
+                    os.chmod(target, 0o600)
+                continue
+            pending.append((relative, _temporary(target, data, private)))
+        for relative, temp in pending:
+            os.replace(temp, root / relative)
+        return [relative for relative, _ in pending], unchanged
+    finally:
+        for _, temp in pending:
+            with contextlib.suppress(OSError):
+                temp.unlink()  # already renamed: nothing there
+
+
+def _write_file(target: Path, data: bytes, private: bool) -> None:
+    temp = _temporary(target, data, private)
+    try:
+        os.replace(temp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def _temporary(target: Path, data: bytes, private: bool) -> Path:
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600 if private else _default_mode())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    """The files an earlier run wrote, with their SHA-256 then; none if there is no readable
+    manifest (then nothing is treated as ours)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        files = document["files"]
+        if isinstance(files, dict) and all(isinstance(v, str) for v in files.values()):
+            return {str(k): v for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}
+
+
+def _remove_stale(
+    root: Path, previous: dict[str, str], current: set[str]
+) -> tuple[list[str], list[str]]:
+    removed, kept = [], []
+    for relative, digest in sorted(previous.items()):
+        if relative in current:
+            continue
+        try:
+            _checked_targets({relative: b""})
+        except OutputError:
+            continue  # a manifest edited to point elsewhere: never follow it
+        target = root / relative
+        if target.is_symlink() or not target.is_file():
+            continue
+        if _sha256(target.read_bytes()) != digest:
+            kept.append(relative)
+            continue
+        with contextlib.suppress(OSError):
+            target.unlink()
+            removed.append(relative)
+            parent = target.parent
+            while parent != root and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    return removed, kept
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,157 @@
+"""Output folders (``-o DIR``): atomic files, never outside, never over files that are not ours,
+stale files of our own removed, private modes on request."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from nypconsol.core.errors import OutputError
+from nypconsol.loaders.folders import manifest_name, safe_filename, write_folder
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".nypconsol-")
+    }
+
+
+def test_writes_the_files_and_a_manifest(tmp_path: Path) -> None:
+    result = write_folder(tmp_path / "out", {"a/x.txt": b"1", "b.txt": b"2"}, kind="notices")
+    assert tree(tmp_path / "out") == {"a/x.txt": b"1", "b.txt": b"2"}
+    assert result.written == ("a/x.txt", "b.txt")
+    assert (tmp_path / "out" / manifest_name("notices")).is_file()
+
+
+def test_a_rerun_refreshes_its_files_and_removes_its_stale_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"craven/a.txt": b"1", "york/b.txt": b"2", "c.txt": b"3"}, kind="notices")
+    result = write_folder(out, {"craven/a.txt": b"1", "c.txt": b"new"}, kind="notices")
+    assert tree(out) == {"craven/a.txt": b"1", "c.txt": b"new"}
+    assert result.unchanged == ("craven/a.txt",)
+    assert result.written == ("c.txt",)
+    assert result.removed == ("york/b.txt",)
+    assert not (out / "york").exists()  # its own emptied folder goes too
+
+
+def test_files_that_are_not_ours_are_never_touched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_bytes(b"mine")
+    write_folder(out, {"a.txt": b"1"}, kind="notices")
+    write_folder(out, {"b.txt": b"2"}, kind="notices")
+    assert (out / "notes.txt").read_bytes() == b"mine"
+    assert not (out / "a.txt").exists()
+
+
+def test_a_target_that_is_not_ours_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "b.txt").write_bytes(b"someone else's")
+    with pytest.raises(OutputError) as error:
+        write_folder(out, {"a.txt": b"1", "b.txt": b"2"}, kind="notices")
+    assert "b.txt" in str(error.value) and "nothing was written" in str(error.value)
+    assert sorted(p.name for p in out.iterdir()) == ["b.txt"]
+
+
+def test_another_kind_of_run_keeps_its_own_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"index.html": b"h"}, kind="handover")
+    write_folder(out, {"schedule.csv": b"s"}, kind="notices")
+    write_folder(out, {"schedule.ics": b"i"}, kind="notices")
+    assert tree(out) == {"index.html": b"h", "schedule.ics": b"i"}
+
+
+def test_a_stale_file_changed_by_someone_is_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"a.txt": b"1"}, kind="notices")
+    (out / "a.txt").write_bytes(b"edited by hand")
+    result = write_folder(out, {"b.txt": b"2"}, kind="notices")
+    assert result.kept == ("a.txt",)
+    assert (out / "a.txt").read_bytes() == b"edited by hand"
+
+
+@pytest.mark.parametrize("name", ["../x.txt", "/etc/x", "a/../../x", ".hidden", "a b.txt", "a\\b"])
+def test_paths_that_could_leave_the_folder_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(OutputError):
+        write_folder(tmp_path / "out", {name: b"1"}, kind="notices")
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_a_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "craven").symlink_to(elsewhere)
+    with pytest.raises(OutputError) as error:
+        write_folder(out, {"craven/a.txt": b"1"}, kind="notices")
+    assert "outside" in str(error.value)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_symlinked_file_is_not_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep")
+    (out / "a.txt").symlink_to(victim)
+    with pytest.raises(OutputError):
+        write_folder(out, {"a.txt": b"1"}, kind="notices")
+    assert victim.read_bytes() == b"keep"
+
+
+def test_names_differing_only_in_case_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(OutputError):
+        write_folder(tmp_path / "out", {"A.txt": b"1", "a.txt": b"2"}, kind="notices")
+
+
+def test_private_files_and_folders_are_owner_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"craven/worklist.csv": b"x"}, kind="sweep", private=True)
+    assert stat.S_IMODE(os.stat(out / "craven" / "worklist.csv").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(out / "craven").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o700
+
+
+def test_a_failure_mid_write_leaves_the_old_files_and_no_temporaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"a.txt": b"old a", "b.txt": b"old b"}, kind="notices")
+    real_fsync, calls = os.fsync, []
+
+    def failing_fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OutputError) as error:
+        write_folder(out, {"a.txt": b"new a", "b.txt": b"new b"}, kind="notices")
+    assert "No space left on device" in str(error.value)
+    assert tree(out) == {"a.txt": b"old a", "b.txt": b"old b"}
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("PC_Skipton_Ali", "PC_Skipton_Ali"),
+        ("../x", "_x"),
+        ("a/b", "a_b"),
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("..", "_"),
+        ("", "_"),
+        ("nyp@mastodon.social", "nyp_mastodon.social"),
+        ("x\u200bq", "x_q"),
+    ],
+)
+def test_safe_filename(text: str, name: str) -> None:
+    assert safe_filename(text) == name
