@@ -236,10 +236,6 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch) -> Back
     )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "postgresql: runs against a real PostgreSQL server")
-
-
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Say plainly whether the PostgreSQL ledger tests ran, so CI logs show it."""
     stats = terminalreporter.stats

@@ -13,7 +13,6 @@ from nypconsol.core.progress import (
     RecordCode,
     RecordRefused,
     StepStatus,
-    local_date,
     next_step,
     start_of_day,
     step_states,
@@ -28,24 +27,11 @@ from nypconsol.ledger import (
 )
 from nypconsol.ledger.events import GENESIS_HASH
 
-TODAY = local_date(dt.datetime.now(dt.UTC))
-NOTICE = TODAY - dt.timedelta(days=20)
-CLOSE = TODAY - dt.timedelta(days=5)
+from .ledger_helpers import CLOSE, NOTICE, TODAY, record
+
 SWEEP = SweepDetails(
     archive_sha256="9f" * 32, conversations=41, messages=312, p1=1, p2=4, p3=7, unanswered=2
 )
-
-
-def record(ledger, step, handle="SkiptonCops", platform="x", **options):
-    options.setdefault("by", "pc.smith")
-    return ledger.record(
-        handle=handle,
-        platform=platform,
-        step=step,
-        notice_date=NOTICE,
-        close_date=CLOSE,
-        **options,
-    )
 
 
 @pytest.fixture
