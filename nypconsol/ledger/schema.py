@@ -33,7 +33,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from nypconsol.ledger.errors import LedgerError
 from nypconsol.ledger.events import GENESIS_HASH
 
 CURRENT_VERSION = 2
@@ -43,6 +42,11 @@ EVENTS = "ledger_events"
 VERSION_KEY = "schema_version"
 # Any fixed number: the key of the advisory lock that serialises migrations on PostgreSQL.
 MIGRATION_LOCK_KEY = 0x6E79_7063_6F6E_736F % 2**63
+
+
+class SchemaProblem(Exception):
+    """The database is not a ledger this version can use; the message says why (the caller
+    names the ledger)."""
 
 
 class UTCDateTime(TypeDecorator):
@@ -172,13 +176,13 @@ def read_version(connection: Connection) -> int:
     inspector = inspect(connection)
     if not inspector.has_table(META):
         if inspector.has_table(EVENTS):
-            raise LedgerError(f"the database has a {EVENTS} table but no {META}: not a ledger")
+            raise SchemaProblem(f"the database has a {EVENTS} table but no {META}: not a ledger")
         return 0
     value = connection.execute(
         select(meta_table.c.value).where(meta_table.c.key == VERSION_KEY)
     ).scalar_one_or_none()
     if value is None or not value.isdigit():
-        raise LedgerError(f"the ledger's {META} table has no valid {VERSION_KEY}")
+        raise SchemaProblem(f"the ledger's {META} table has no valid {VERSION_KEY}")
     return int(value)
 
 
@@ -187,7 +191,7 @@ def migrate(connection: Connection, *, target: int = CURRENT_VERSION) -> int:
     hold the migration lock; returns the version it started from."""
     start = read_version(connection)
     if start > CURRENT_VERSION:
-        raise LedgerError(newer_message(start))
+        raise SchemaProblem(newer_message(start))
     for version in range(start + 1, target + 1):
         MIGRATIONS[version](connection)
         connection.execute(
@@ -205,6 +209,6 @@ def lock_for_migration(connection: Connection) -> None:
 
 def newer_message(version: int) -> str:
     return (
-        f"the ledger was written by a newer nypconsol (schema version {version}; this one "
+        f"it was written by a newer nypconsol (schema version {version}; this one "
         f"understands up to {CURRENT_VERSION}): upgrade nypconsol to use it"
     )

@@ -41,6 +41,7 @@ from nypconsol.ledger.events import (
 from nypconsol.ledger.location import LedgerKind, LedgerLocation, resolve_location
 from nypconsol.ledger.schema import (
     CURRENT_VERSION,
+    SchemaProblem,
     events_table,
     head_table,
     lock_for_migration,
@@ -144,24 +145,27 @@ class Ledger:
     def prepare(self, *, create: bool) -> None:
         """Refuse a ledger from a newer nypconsol; migrate an older one (or, with ``create``,
         an empty database) to the current schema."""
-        with self._transaction() as connection:
-            version = read_version(connection)
-        if version > CURRENT_VERSION:
-            raise LedgerError(f"cannot use the ledger {self.display}: {newer_message(version)}")
-        if version == CURRENT_VERSION:
-            return
-        if version == 0 and not create:
-            raise LedgerNotFound(_not_found(self.display))
-        with self._transaction(write=True) as connection:
-            lock_for_migration(connection)
-            try:
+        try:
+            with self._transaction() as connection:
+                version = read_version(connection)
+            if version > CURRENT_VERSION:
+                raise SchemaProblem(newer_message(version))
+            if version == CURRENT_VERSION:
+                return
+            if version == 0 and not create:
+                raise LedgerNotFound(_not_found(self.display))
+            with self._transaction(write=True) as connection:
+                lock_for_migration(connection)
                 migrate(connection)
-            except LedgerError as error:
-                raise LedgerError(f"cannot use the ledger {self.display}: {error}") from None
+        except SchemaProblem as problem:
+            raise LedgerError(f"cannot use the ledger {self.display}: {problem}") from None
 
     def schema_version(self) -> int:
-        with self._transaction() as connection:
-            return read_version(connection)
+        try:
+            with self._transaction() as connection:
+                return read_version(connection)
+        except SchemaProblem as problem:
+            raise LedgerError(f"cannot use the ledger {self.display}: {problem}") from None
 
     # --- recording ----------------------------------------------------------------------------
 

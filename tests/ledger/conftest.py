@@ -65,17 +65,18 @@ class PgCluster:
             userinfo += f":{password}"
         return f"postgresql://{userinfo}@/{database}?host={self.root}&port={self.port}"
 
-    def connect(self, database: str = "postgres"):
-        """A plain psycopg connection as the superuser (autocommit): for setting up, and for
-        doing behind the ledger's back what a tamperer would."""
+    def connect(self, database: str = "postgres", *, as_owner: bool = False):
+        """A plain psycopg connection (autocommit) as the superuser, or as the ``ledger`` role
+        that owns the test databases: for setting up, and for doing behind the ledger's back
+        what a tamperer would."""
         import psycopg
 
         return psycopg.connect(
             host=str(self.root),
             port=self.port,
             dbname=database,
-            user="postgres",
-            password=self.superuser_password,
+            user=self.role if as_owner else "postgres",
+            password=self.password if as_owner else self.superuser_password,
             autocommit=True,
         )
 
@@ -195,7 +196,8 @@ class Backend:
     database: str | None = None
 
     def sql(self, statement: str, params: tuple = ()) -> list[tuple]:
-        """Run one statement as the database's owner would with a SQL client."""
+        """Run one statement as the database's owner would with a SQL client (on PostgreSQL
+        the ``ledger`` role, which owns the tables it created)."""
         if self.kind == "sqlite":
             connection = sqlite3.connect(self.sqlite_path, isolation_level=None)
             try:
@@ -204,9 +206,23 @@ class Backend:
                 connection.close()
             return rows
         assert self.cluster is not None and self.database is not None
-        with self.cluster.connect(self.database) as connection:
+        with self.cluster.connect(self.database, as_owner=True) as connection:
             cursor = connection.execute(statement.replace("?", "%s"), params)
             return cursor.fetchall() if cursor.description else []
+
+    def load(self, name: str) -> None:
+        """Load ``fixtures/NAME.<kind>.sql`` (a dump) as the database's owner."""
+        script = (FIXTURES / f"{name}.{self.kind}.sql").read_text(encoding="utf-8")
+        if self.kind == "sqlite":
+            connection = sqlite3.connect(self.sqlite_path, isolation_level=None)
+            try:
+                connection.executescript(script)
+            finally:
+                connection.close()
+            return
+        assert self.cluster is not None and self.database is not None
+        with self.cluster.connect(self.database, as_owner=True) as connection:
+            connection.execute(script)
 
     def drop_guards(self) -> None:
         """Remove the append-only triggers, as a tamperer with plain SQL would first."""
