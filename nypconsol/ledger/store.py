@@ -24,6 +24,7 @@ from nypconsol.core.progress import (
     RecordRefused,
     check_record,
     latest_live,
+    parse_step,
     shown,
 )
 from nypconsol.core.steps import Step
@@ -191,7 +192,7 @@ class Ledger:
         a check that only one of them should. Raises RecordRefused (exit 1) when the rules
         refuse, InvalidRecord (exit 1) for a value that cannot be stored, LedgerError (exit 4)
         when the database fails; in every case nothing is recorded."""
-        step = Step(step)
+        step = parse_step(step)
         check_text("handle", handle)
         check_text("platform", platform)
         check_text("by", by)
@@ -270,6 +271,10 @@ class Ledger:
         ``platform`` exactly as recorded; ``platform`` None for every platform), and/or those
         recorded at or after ``recorded_since`` (``progress.start_of_day(date)`` for a
         date)."""
+        if recorded_since is not None and (
+            recorded_since.tzinfo is None or recorded_since.utcoffset() is None
+        ):
+            raise ValueError(f"recorded_since must be timezone-aware, got {recorded_since!r}")
         with self._transaction() as connection:
             return self._select(
                 connection, handle=handle, platform=platform, recorded_since=recorded_since

@@ -13,6 +13,7 @@ from nypconsol.core.progress import (
     RecordCode,
     RecordRefused,
     StepStatus,
+    UnknownStep,
     next_step,
     start_of_day,
     step_states,
@@ -223,6 +224,15 @@ def test_values_that_cannot_be_stored_are_refused_before_anything_is_written(
     with pytest.raises(ValueError, match="timezone-aware"):
         record(ledger, Step.ANNOUNCED, at=dt.datetime(2027, 1, 11, 9))
     assert ledger.events() == ()
+
+
+def test_an_unknown_step_is_refused_with_did_you_mean(ledger):
+    with pytest.raises(UnknownStep, match="did you mean final_posted"):
+        record(ledger, "final-posted")
+    assert record(ledger, "announced").event.step is Step.ANNOUNCED
+    with pytest.raises(ValueError, match="timezone-aware"):
+        ledger.events(recorded_since=dt.datetime(2027, 1, 1))
+    assert len(ledger.events()) == 1
 
 
 def test_any_text_is_kept_as_written_and_hashes_the_same_when_read_back(ledger):
