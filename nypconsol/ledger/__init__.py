@@ -19,8 +19,6 @@ from nypconsol.ledger.location import (
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from nypconsol.ledger.store import Ledger
 
 
@@ -47,13 +45,6 @@ def login_name() -> str:
     from nypconsol.ledger import store
 
     return store.login_name()
-
-
-def now() -> dt.datetime:
-    """The current moment, timezone-aware (UTC)."""
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC)
 
 
 __all__ = [
