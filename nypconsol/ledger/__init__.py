@@ -42,9 +42,9 @@ def open_ledger(
 
 def login_name() -> str:
     """The operating system's name for the current user (the default for ``--by``)."""
-    from nypconsol.ledger import store
+    from nypconsol.ledger import engine
 
-    return store.login_name()
+    return engine.login_name()
 
 
 __all__ = [

@@ -5,18 +5,14 @@ database, every fault turned into one LedgerError with a message safe to show.""
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import math
-import os
 import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from nypconsol.core.progress import (
@@ -25,9 +21,9 @@ from nypconsol.core.progress import (
     check_record,
     latest_live,
     parse_step,
-    shown,
 )
 from nypconsol.core.steps import Step
+from nypconsol.ledger.engine import check_sqlite_path, login_name, make_engine, not_found
 from nypconsol.ledger.errors import LedgerError, LedgerNotFound
 from nypconsol.ledger.events import (
     GENESIS_HASH,
@@ -35,11 +31,11 @@ from nypconsol.ledger.events import (
     InvalidRecord,
     LedgerEvent,
     SweepDetails,
-    canonical_fields,
     check_text,
     event_hash,
 )
 from nypconsol.ledger.location import LedgerKind, LedgerLocation, resolve_location
+from nypconsol.ledger.rows import canonical, chain_problem, event_from_row, row, with_hash
 from nypconsol.ledger.schema import (
     CURRENT_VERSION,
     SchemaProblem,
@@ -90,29 +86,14 @@ def open_ledger(
     missing ledger started (``record`` does; ``status`` and ``log`` do not: LedgerNotFound)."""
     location = resolve_location(path_or_url, environ=environ)
     if location.kind is LedgerKind.SQLITE:
-        _check_sqlite_path(location, create=create)
-    ledger = Ledger(location=location, engine=_make_engine(location, timeout), timeout=timeout)
+        check_sqlite_path(location, create=create)
+    ledger = Ledger(location=location, engine=make_engine(location, timeout), timeout=timeout)
     try:
         ledger.prepare(create=create)
     except BaseException:
         ledger.close()
         raise
     return ledger
-
-
-def login_name() -> str:
-    """The operating system's name for the user running this process (the SQLite ledger's
-    ``db_user``, and a sensible default for ``--by``)."""
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except (ImportError, KeyError, OSError):
-        pass
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 class Ledger:
@@ -154,7 +135,7 @@ class Ledger:
             if version == CURRENT_VERSION:
                 return
             if version == 0 and not create:
-                raise LedgerNotFound(_not_found(self.display))
+                raise LedgerNotFound(not_found(self.display))
             with self._transaction(write=True) as connection:
                 lock_for_migration(connection)
                 migrate(connection)
@@ -240,14 +221,14 @@ class Ledger:
                 hash="",
                 sweep=sweep,
             )
-            digest = event_hash(_canonical(new))
-            connection.execute(events_table.insert().values(**_row(new, digest)))
+            digest = event_hash(canonical(new))
+            connection.execute(events_table.insert().values(**row(new, digest)))
             connection.execute(
                 head_table.update()
                 .where(head_table.c.id == 1)
                 .values(last_id=new.id, last_hash=digest)
             )
-        event = _with_hash(new, digest)
+        event = with_hash(new, digest)
         return Recorded(event=event, check=verdict, account_events=(*history, event))
 
     def _who_and_when(self, connection: Connection) -> tuple[str, dt.datetime]:
@@ -310,7 +291,7 @@ class Ledger:
             query = query.where(events_table.c.platform == platform)
         if recorded_since is not None:
             query = query.where(events_table.c.recorded_at >= recorded_since)
-        return tuple(_event_from_row(row) for row in connection.execute(query))
+        return tuple(event_from_row(row) for row in connection.execute(query))
 
     # --- verifying ----------------------------------------------------------------------------
 
@@ -330,7 +311,7 @@ class Ledger:
             expected, previous = 1, GENESIS_HASH
             try:
                 for row in rows:
-                    problem = _chain_problem(row, expected, previous)
+                    problem = chain_problem(row, expected, previous)
                     if problem is not None:
                         bad_id, message = problem
                         return ChainReport(
@@ -453,206 +434,3 @@ class Ledger:
         message = " ".join(message.split())
         message = self.location.scrub(message)
         return message[:400] or "unknown error"
-
-
-def _make_engine(location: LedgerLocation, timeout: float) -> Engine:
-    if location.kind is LedgerKind.SQLITE:
-        engine = create_engine(
-            location.url, connect_args={"timeout": timeout}, hide_parameters=True
-        )
-        event.listen(engine, "connect", _sqlite_connect(timeout))
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        raise LedgerError(
-            f"the ledger {location.display} is on PostgreSQL, which needs psycopg: "
-            "pip install 'nypconsol[postgres]'"
-        ) from None
-    from sqlalchemy.engine import make_url
-
-    url = make_url(location.url)
-    connect_args: dict[str, Any] = {"application_name": "nypconsol"}
-    if "connect_timeout" not in url.query:
-        # libpq counts whole seconds and ignores less than 2.
-        connect_args["connect_timeout"] = max(2, math.ceil(timeout))
-    return create_engine(url, connect_args=connect_args, hide_parameters=True)
-
-
-def _sqlite_connect(timeout: float):
-    def on_connect(connection: sqlite3.Connection, _record: object) -> None:
-        # pysqlite's own transaction handling defers BEGIN until a write; SQLAlchemy's begin
-        # event (below) issues the real BEGIN instead.
-        connection.isolation_level = None
-        cursor = connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {max(0, round(timeout * 1000))}")
-            # An audit trail survives a power cut: FULL syncs the WAL at every commit.
-            cursor.execute("PRAGMA synchronous = FULL")
-            (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
-            if str(mode).lower() != "wal":
-                # A read-only file is still readable in the mode it has.
-                with suppress(sqlite3.OperationalError):
-                    cursor.execute("PRAGMA journal_mode = WAL")
-        finally:
-            cursor.close()
-
-    return on_connect
-
-
-def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
-
-
-def _check_sqlite_path(location: LedgerLocation, *, create: bool) -> None:
-    path = location.path
-    assert path is not None
-    if path.is_dir():
-        raise LedgerError(f"the ledger {location.display} is a folder, not a SQLite file")
-    if path.exists():
-        return
-    if not create:
-        raise LedgerNotFound(_not_found(location.display))
-    if not path.parent.is_dir():
-        raise LedgerError(
-            f"cannot create the ledger {location.display}: the folder {path.parent} does not exist"
-        )
-
-
-def _not_found(display: str) -> str:
-    return (
-        f"there is no ledger at {display} yet: `nypconsol record` starts one; "
-        "or name an existing one with --ledger or NYPCONSOL_LEDGER"
-    )
-
-
-def _canonical(item: LedgerEvent) -> dict[str, Any]:
-    return canonical_fields(
-        id=item.id,
-        handle=item.handle,
-        platform=item.platform,
-        step=item.step.value,
-        by=item.by,
-        db_user=item.db_user,
-        at=item.at,
-        recorded_at=item.recorded_at,
-        note=item.note,
-        forced=item.forced,
-        undo_of=item.undo_of,
-        prev_hash=item.prev_hash,
-        sweep=item.sweep.canonical() if item.sweep is not None else None,
-    )
-
-
-def _row(item: LedgerEvent, digest: str) -> dict[str, Any]:
-    sweep = item.sweep
-    return {
-        "id": item.id,
-        "handle": item.handle,
-        "platform": item.platform,
-        "step": item.step.value,
-        "by": item.by,
-        "db_user": item.db_user,
-        "at": item.at,
-        "recorded_at": item.recorded_at,
-        "note": item.note,
-        "forced": item.forced,
-        "undo_of": item.undo_of,
-        "prev_hash": item.prev_hash,
-        "hash": digest,
-        "archive_sha256": sweep.archive_sha256 if sweep else None,
-        "sweep_conversations": sweep.conversations if sweep else None,
-        "sweep_messages": sweep.messages if sweep else None,
-        "sweep_p1": sweep.p1 if sweep else None,
-        "sweep_p2": sweep.p2 if sweep else None,
-        "sweep_p3": sweep.p3 if sweep else None,
-        "sweep_unanswered": sweep.unanswered if sweep else None,
-    }
-
-
-def _with_hash(item: LedgerEvent, digest: str) -> LedgerEvent:
-    fields = {name: getattr(item, name) for name in LedgerEvent.__dataclass_fields__}
-    fields["hash"] = digest
-    return LedgerEvent(**fields)
-
-
-def _row_sweep(row: Any) -> dict[str, Any] | None:
-    if row.archive_sha256 is None:
-        return None
-    return {
-        "archive_sha256": row.archive_sha256,
-        "conversations": row.sweep_conversations,
-        "messages": row.sweep_messages,
-        "p1": row.sweep_p1,
-        "p2": row.sweep_p2,
-        "p3": row.sweep_p3,
-        "unanswered": row.sweep_unanswered,
-    }
-
-
-def _event_from_row(row: Any) -> LedgerEvent:
-    try:
-        step = Step(row.step)
-        sweep = _row_sweep(row)
-        return LedgerEvent(
-            id=row.id,
-            handle=row.handle,
-            platform=row.platform,
-            step=step,
-            by=row.by,
-            db_user=row.db_user,
-            at=row.at,
-            recorded_at=row.recorded_at,
-            note=row.note,
-            forced=bool(row.forced),
-            undo_of=row.undo_of,
-            prev_hash=row.prev_hash,
-            hash=row.hash,
-            sweep=SweepDetails(**sweep) if sweep is not None else None,
-        )
-    except (ValueError, TypeError):
-        raise LedgerError(
-            f"event {row.id} in the ledger cannot be read (step {shown(str(row.step))}): "
-            "it was changed outside nypconsol; `nypconsol log --verify` shows where"
-        ) from None
-
-
-def _chain_problem(row: Any, expected: int, previous: str) -> tuple[int, str] | None:
-    """The first thing wrong with this row as the chain's ``expected``-th event, if any."""
-    if row.id != expected:
-        missing = (
-            f"event {expected}" if row.id == expected + 1 else f"events {expected} to {row.id - 1}"
-        )
-        return (
-            expected,
-            f"{missing} {'is' if row.id == expected + 1 else 'are'} missing: the chain jumps to event {row.id}",
-        )
-    digest = event_hash(
-        canonical_fields(
-            id=row.id,
-            handle=row.handle,
-            platform=row.platform,
-            step=row.step,
-            by=row.by,
-            db_user=row.db_user,
-            at=row.at,
-            recorded_at=row.recorded_at,
-            note=row.note,
-            forced=row.forced,
-            undo_of=row.undo_of,
-            prev_hash=row.prev_hash,
-            sweep=_row_sweep(row),
-        )
-    )
-    if digest != row.hash:
-        return (
-            row.id,
-            f"event {row.id} was changed after it was recorded: its contents do not match its hash",
-        )
-    if row.prev_hash != previous:
-        return (
-            row.id,
-            f"event {row.id} does not follow event {row.id - 1}: the chain is broken there (an event was replaced, moved or removed)",
-        )
-    return None
