@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from nypconsol.core.errors import InputError
 from nypconsol.core.steps import RULES, STEP_NAMES, STEPS, DueFrom, Step, due_date, opens_on
 
 # The plan's dates are dates in England: a moment counts as the day it is in London.
@@ -95,10 +96,8 @@ class StepState:
     forced: bool = False  # that record overrode an order rule
 
 
-class UnknownStep(ValueError):
-    """A step name that is not on the checklist; ``suggestions`` are the close ones."""
-
-    exit_code = 1  # INPUT_ERRORS
+class UnknownStep(InputError, ValueError):
+    """A step name that is not on the checklist; ``suggestions`` are the close ones (exit 1)."""
 
     def __init__(self, name: str, suggestions: Sequence[str]) -> None:
         self.name = name
@@ -109,10 +108,8 @@ class UnknownStep(ValueError):
         )
 
 
-class RecordRefused(Exception):
-    """Recording was refused by the progress rules; ``check.refusals`` say why."""
-
-    exit_code = 1  # INPUT_ERRORS
+class RecordRefused(InputError):
+    """Recording was refused by the progress rules; ``check.refusals`` say why (exit 1)."""
 
     def __init__(self, check: RecordCheck) -> None:
         self.check = check
