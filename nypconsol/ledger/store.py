@@ -46,6 +46,7 @@ from nypconsol.ledger.schema import (
     newer_message,
     read_version,
 )
+from nypconsol.ledger.turns import TurnTimeout, take_turn
 
 DEFAULT_TIMEOUT = 15.0  # seconds: to connect, and to wait for another process's append
 _BEGIN_OPTION = "nypconsol_sqlite_begin"  # how a SQLite transaction starts, per connection
@@ -183,7 +184,7 @@ class Ledger:
             raise ValueError(f"at must be a timezone-aware datetime, got {at!r}")
         if sweep is not None and (step is not Step.SWEPT or undo):
             raise InvalidRecord("sweep details belong on a swept event, not an undo")
-        with self._transaction(write=True) as connection:
+        with self._append_turn(), self._transaction(write=True) as connection:
             head = connection.execute(
                 select(head_table.c.last_id, head_table.c.last_hash)
                 .where(head_table.c.id == 1)
@@ -369,6 +370,24 @@ class Ledger:
     # --- transactions and faults --------------------------------------------------------------
 
     @contextmanager
+    def _append_turn(self) -> Iterator[None]:
+        """On SQLite, this process's turn to append (``turns.py``: SQLite's own lock is not
+        fair to the processes waiting for it); on PostgreSQL the head row's lock already
+        queues them in order."""
+        path = self.location.path
+        if self.location.kind is not LedgerKind.SQLITE or path is None:
+            yield
+            return
+        try:
+            turn = take_turn(path, self.timeout)
+        except TurnTimeout:
+            raise LedgerError(self._busy_message()) from None
+        try:
+            yield
+        finally:
+            turn.release()
+
+    @contextmanager
     def _transaction(self, *, write: bool = False, snapshot: bool = False) -> Iterator[Connection]:
         """One transaction, committed when the block ends and rolled back on any exception,
         Ctrl-C included. ``write`` takes the database's write lock up front (SQLite's BEGIN
@@ -402,13 +421,16 @@ class Ledger:
         except (sqlite3.Error, OSError) as error:
             raise LedgerError(self._fault_message(error)) from None
 
+    def _busy_message(self) -> str:
+        return f"the ledger {self.display} is busy: another process kept it locked for more than {self.timeout:g} s; nothing was recorded, try again"
+
     def _fault_message(self, error: BaseException | None) -> str:
         reason = self._clean(str(error)) if error is not None else "unknown error"
         where = f"the ledger {self.display}"
         if isinstance(error, sqlite3.Error):
             lowered = reason.lower()
             if "locked" in lowered or "busy" in lowered:
-                return f"{where} is busy: another process kept it locked for more than {self.timeout:g} s; nothing was recorded, try again"
+                return self._busy_message()
             if "disk is full" in lowered or "disk full" in lowered:
                 return f"cannot write {where}: the disk is full; nothing was recorded"
             if "not a database" in lowered:
