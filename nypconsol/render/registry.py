@@ -9,6 +9,10 @@ Renderers of one document share a signature:
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines
 * ``districts``: ``(config, *, path, console=None) -> str``
+* ``status``: ``(report, *, console=None) -> str``; ``report`` is a ``core.status.StatusReport``;
+  with a rich console, ``table`` draws at the terminal and returns ""
+* ``log``: ``(events, *, ledger="", console=None) -> str``; ``events`` are the ledger's, oldest
+  first, and ``ledger`` names it
 """
 
 from __future__ import annotations
@@ -33,6 +37,14 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("districts", "table"): "nypconsol.render.text:districts_text",
     ("districts", "json"): "nypconsol.render.data:districts_json",
     ("districts", "yaml"): "nypconsol.render.data:districts_yaml",
+    ("status", "table"): "nypconsol.render.status:status_table",
+    ("status", "json"): "nypconsol.render.status:status_json",
+    ("status", "csv"): "nypconsol.render.status:status_csv",
+    ("status", "markdown"): "nypconsol.render.status:status_markdown",
+    ("status", "github"): "nypconsol.render.status:status_annotations",
+    ("log", "table"): "nypconsol.render.log:log_table",
+    ("log", "json"): "nypconsol.render.log:log_json",
+    ("log", "csv"): "nypconsol.render.log:log_csv",
 }
 
 
