@@ -13,7 +13,7 @@ from nypconsol.core.models import BUILT_IN, FORCE_ID
 from nypconsol.core.parsing import at_handle
 from nypconsol.core.progress import StepStatus, format_moment
 from nypconsol.core.status import AccountStatus, StatusReport, status_summary
-from nypconsol.core.steps import RULES, STEP_NAMES
+from nypconsol.core.steps import STEP_NAMES
 from nypconsol.render.csvfile import excel_safe
 from nypconsol.render.data import to_json
 from nypconsol.render.envelope import FORMAT_VERSION
@@ -327,9 +327,7 @@ def status_annotations(report: StatusReport, *, console: object = None) -> str:
         if len(accounts) > GITHUB_ANNOTATION_LIMIT:
             shown = accounts[: GITHUB_ANNOTATION_LIMIT - 1]
         for account, steps in shown:
-            what = ", ".join(
-                f"{s.step.value} (due {s.due.isoformat()}, {RULES[s.step].due_text})" for s in steps
-            )
+            what = ", ".join(f"{s.step.value} (due {s.due.isoformat()})" for s in steps)
             file = account.source_file if account.source_file != BUILT_IN else None
             message = f"{account_label(account)}, {account.district}: {title}: {what}"
             lines.append(annotation(level, f"step {title}", message, file, account.source_line))

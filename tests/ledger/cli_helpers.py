@@ -76,11 +76,12 @@ class Inputs:
 
     @property
     def notice(self) -> dt.date:
-        return self.entry("SkiptonCops").notice_date
+        """Every account's notice date (one wave)."""
+        return next(e.notice_date for e in self.plan.entries if e.notice_date)
 
     @property
     def close(self) -> dt.date:
-        return self.entry("SkiptonCops").close_date
+        return next(e.close_date for e in self.plan.entries if e.close_date)
 
 
 def write_inputs(folder: Path, inventory: str = INVENTORY) -> Inputs:
@@ -89,9 +90,9 @@ def write_inputs(folder: Path, inventory: str = INVENTORY) -> Inputs:
 
     (folder / "config.yaml").write_text(CONFIG, encoding="utf-8")
     (folder / "inventory.csv").write_text(inventory, encoding="utf-8")
-    checked = check(
-        load_inputs(str(folder / "config.yaml"), str(folder / "inventory.csv"), environ={})
-    )
+    # As the commands read them: by their names in the working folder.
+    assert folder.resolve() == Path.cwd().resolve()
+    checked = check(load_inputs("config.yaml", "inventory.csv", environ={}))
     assert not checked.errors, checked.errors
     return Inputs(folder=folder, plan=make_plan(checked, START))
 
