@@ -38,8 +38,9 @@ class ChainBroken(InputError):
     "--verify",
     is_flag=True,
     help="First check the whole hash chain: exit 1, naming the first bad event, when an event "
-    "was edited, removed, added or reordered outside nypconsol; else print the number of "
-    "events and the head hash (keep it: a later run can compare).",
+    "was edited, removed, added or reordered outside nypconsol; else say on stderr how many "
+    "events there are and the last one's hash (keep it: a later run can compare), then show "
+    "the trail.",
 )
 @ledger_option
 @color_option

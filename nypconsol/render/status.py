@@ -149,11 +149,10 @@ def _footer(report: StatusReport) -> list[str]:
 ATTENTION = ((StepStatus.OVERDUE, "Overdue"), (StepStatus.DUE, "Due today"))
 
 
-def _tables(
-    report: StatusReport, *, limit: int | None, bar: bool
-) -> tuple[list[TextTable], list[str]]:
-    """A progress line per district, then a line per account with overdue steps and per
-    account with steps due today (at most ``limit`` of each), then closing lines."""
+def _blocks(report: StatusReport, *, limit: int | None, bar: bool) -> list[TextTable | str]:
+    """In reading order: a progress line per district; the accounts with overdue steps, then
+    those with steps due today (at most ``limit`` of each, or a line saying there are none);
+    closing lines."""
     rows = []
     for d in report.districts:
         done = f"{d.done}/{d.steps}"
@@ -171,13 +170,12 @@ def _tables(
         ("Overdue", "right"),
         ("Due today", "right"),
     )
-    tables = [TextTable("By district", columns, rows)]
+    blocks: list[TextTable | str] = [TextTable("By district", columns, rows)]
     names = {d.id: _district_name(d.id, d.name) for d in report.districts}
-    lines: list[str] = []
     for state, title in ATTENTION:
         accounts = _by_account(report, state)
         if not accounts:
-            lines.append(f"Nothing {title.lower()}.")
+            blocks.append(f"Nothing {title.lower()}.")
             continue
         shown = accounts if limit is None else accounts[:limit]
         headers: tuple[tuple[str, str], ...] = (
@@ -197,16 +195,11 @@ def _tables(
             for account, steps in shown
         ]
         steps_count = sum(len(steps) for _, steps in accounts)
-        tables.append(
-            TextTable(
-                f"{title}: {plural(steps_count, 'step')} in {plural(len(accounts), 'account')}",
-                headers,
-                table_rows,
-            )
-        )
+        title_line = f"{title}: {plural(steps_count, 'step')} in {plural(len(accounts), 'account')}"
+        blocks.append(TextTable(title_line, headers, table_rows))
         if len(shown) < len(accounts):
-            lines.append(f"{title}: {len(accounts) - len(shown)} more accounts not shown here.")
-    return tables, lines + _footer(report)
+            blocks.append(f"{title}: {len(accounts) - len(shown)} more accounts not shown here.")
+    return blocks + _footer(report)
 
 
 def _bar(done: int, total: int, width: int = 10) -> str:
@@ -218,25 +211,27 @@ def status_table(report: StatusReport, *, console=None) -> str:  # type: ignore[
     """At a terminal (``console``): drawn by rich, at most TERMINAL_ROWS accounts in each list,
     readable at 80 columns. Otherwise plain text with every row, the same bytes every time."""
     if console is None:
-        tables, lines = _tables(report, limit=None, bar=False)
-        return headline(report) + "\n\n" + plain_tables(tables, lines)
+        parts = [headline(report)]
+        for block in _blocks(report, limit=None, bar=False):
+            parts.append(block if isinstance(block, str) else plain_tables([block], []).rstrip())
+        return "\n\n".join(parts) + "\n"
     from rich import box
     from rich.table import Table
 
-    tables, lines = _tables(report, limit=TERMINAL_ROWS, bar=True)
     console.print(headline(report))
     styles = {"Overdue": "red", "Due today": "yellow"}
-    for number, text_table in enumerate(tables):
-        table = Table(title=text_table.title, box=box.SIMPLE_HEAD, title_justify="left")
-        kind = text_table.title.partition(":")[0]
-        for header, justify in text_table.columns:
+    for number, block in enumerate(_blocks(report, limit=TERMINAL_ROWS, bar=True)):
+        if isinstance(block, str):
+            console.print(block)
+            continue
+        table = Table(title=block.title, box=box.SIMPLE_HEAD, title_justify="left")
+        kind = block.title.partition(":")[0]
+        for header, justify in block.columns:
             style = styles.get(header) if number == 0 else styles.get(kind)
             table.add_column(header, justify=justify, overflow="fold", style=style)
-        for row in text_table.rows:
+        for row in block.rows:
             table.add_row(*row)
         console.print(table)
-    for line in lines:
-        console.print(line)
     return ""
 
 
