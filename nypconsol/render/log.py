@@ -101,11 +101,27 @@ def log_tables(events: Sequence[Any], ledger: str) -> tuple[list[TextTable], lis
 
 
 def log_table(events: Sequence[Any], *, ledger: str = "", console=None) -> str:  # type: ignore[no-untyped-def]
-    """Drawn by rich at a terminal (``console``), else plain text with every row."""
+    """At a terminal (``console``): each event as a short block that reads at 80 columns.
+    Otherwise a plain table with every column, one event a line."""
     tables, lines = log_tables(events, ledger)
     if console is None:
         return plain_tables(tables, lines)
-    from nypconsol.render.terminal import print_tables
+    from rich.text import Text
 
-    print_tables(tables, lines, console)
+    where = f" in the ledger {ledger}" if ledger else ""
+    console.print(f"Audit trail{where}, oldest first" + ("" if events else ": no events."))
+    width = len(str(events[-1].id)) if events else 1
+    for event in events:
+        console.print()
+        head = Text(f"{event.id:>{width}}  ")
+        head.append(_step(event), style="bold")
+        head.append(f"  {at_handle(event.handle)} ({event.platform})")
+        console.print(head)
+        indent = " " * (width + 2)
+        console.print(Text(f"{indent}done {format_moment(event.at)} by {_by(event)}", style="dim"))
+        if event.note:
+            console.print(Text(f"{indent}note: {printable(' '.join(event.note.split()))}"))
+    if events:
+        console.print()
+        console.print(f"{plural(len(events), 'event')}.")
     return ""

@@ -204,3 +204,27 @@ def test_status_and_log_after_tampering_say_where_to_look(backend, trail):
     verify = run("log", "--ledger", backend.location, "--verify")
     assert verify.exit_code == ExitCode.INPUT_ERRORS
     assert "does not verify: event 2 was changed after it was recorded" in verify.stderr
+
+
+def test_a_terminal_shows_each_event_as_a_block_within_80_columns(backend, trail):
+    from nypconsol.render.log import log_table
+    from nypconsol.render.terminal import make_console
+
+    with open_ledger(backend.location) as ledger:
+        events = ledger.events()
+    out = io.StringIO()
+    assert (
+        log_table(
+            events,
+            ledger="nypconsol-ledger.sqlite",
+            console=make_console(out, no_color=True, width=80),
+        )
+        == ""
+    )
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0] == "Audit trail in the ledger nypconsol-ledger.sqlite, oldest first"
+    assert "4  closed (forced)  @SkiptonCops (x)" in lines
+    assert "5  undo closed (event 4)  @SkiptonCops (x)" in lines
+    assert "   note: swept by phone" in lines
+    assert lines[-1] == "5 events."
