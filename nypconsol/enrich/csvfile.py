@@ -82,7 +82,8 @@ def read_csv(
     if too_wide:
         lines = ", ".join(map(str, too_wide[:10])) + (" ..." if len(too_wide) > 10 else "")
         raise InventoryFileError(
-            f"rows {lines} have more cells than the header: a value with a comma (such as "
+            f"{'rows' if len(too_wide) > 1 else 'row'} {lines} "
+            f"{'have' if len(too_wide) > 1 else 'has'} more cells than the header: a value with a comma (such as "
             "2,310) needs quotes; fix those rows first, so that the new columns do not land on "
             "their cells",
             display,

@@ -33,13 +33,12 @@ class RowUpdate:
 
     @property
     def cells(self) -> dict[str, str | int]:
-        values: dict[str, str | int] = {
-            STATUS_COLUMN: self.status,
-            DETAIL_COLUMN: self.detail,
-            AT_COLUMN: self.at,
-        }
+        values: dict[str, str | int] = {}
         if self.followers is not None:
             values[FOLLOWERS] = self.followers
+        values[STATUS_COLUMN] = self.status
+        values[DETAIL_COLUMN] = self.detail
+        values[AT_COLUMN] = self.at
         return values
 
 

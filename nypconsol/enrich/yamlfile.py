@@ -37,22 +37,62 @@ def _yaml() -> Any:
     return yaml
 
 
-def _compose(text: str, display: str) -> Any:
-    """The document's node tree (scalars as written), refusing what inventories may not hold."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.events import AliasEvent
+# Far deeper than any inventory; ruamel's parser slows to minutes on "[" nested 20,000 deep,
+# so depth is checked first with PyYAML's C event parser, which takes milliseconds.
+MAX_DEPTH = 64
 
-    yaml = _yaml()
+
+def _check_events(text: str, display: str) -> None:
+    """Refuse aliases, several documents and deep nesting before ruamel reads the text."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = documents = 0
     try:
-        for event in yaml.parse(io.StringIO(text)):
-            if isinstance(event, AliasEvent):
-                line = event.start_mark.line + 1 if event.start_mark else None
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InventoryFileError(
+                        f"the YAML is nested more than {MAX_DEPTH} levels deep: an inventory is "
+                        "a list of accounts",
+                        display,
+                        event.start_mark.line + 1,
+                    )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 raise InventoryFileError(
                     "aliases (*name) are not allowed in an inventory: write the values out",
                     display,
-                    line,
+                    event.start_mark.line + 1,
                 )
-        return yaml.compose(io.StringIO(text))
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise InventoryFileError(
+                        "the file holds more than one YAML document (a second '---'): keep one",
+                        display,
+                        event.start_mark.line + 1,
+                    )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(str(exc.problem or exc.context or "").split())
+        raise InventoryFileError(
+            f"not valid YAML: {problem}", display, mark.line + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InventoryFileError(f"not valid YAML: {' '.join(str(exc).split())}", display) from None
+
+
+def _compose(text: str, display: str) -> Any:
+    """The document's node tree (scalars as written), refusing what inventories may not hold."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    _check_events(text, display)
+    yaml = _yaml()
+    try:
+        root = yaml.compose(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -62,6 +102,30 @@ def _compose(text: str, display: str) -> Any:
         raise InventoryFileError(f"not valid YAML: {' '.join(str(exc).split())}", display) from None
     except RecursionError:
         raise InventoryFileError("the YAML is nested too deeply to read", display) from None
+    _check_duplicate_keys(root, display)
+    return root
+
+
+def _check_duplicate_keys(node: Any, display: str) -> None:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, ScalarNode):
+                line = key.start_mark.line + 1
+                if key.value in seen:
+                    raise InventoryFileError(
+                        f"the key {key.value!r} appears twice in one mapping (lines "
+                        f"{seen[key.value]} and {line}): keep one",
+                        display,
+                        line,
+                    )
+                seen[key.value] = line
+            _check_duplicate_keys(value, display)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            _check_duplicate_keys(item, display)
 
 
 def _records_node(root: Any, display: str) -> tuple[Any, bool]:
