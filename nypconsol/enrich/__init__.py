@@ -2,16 +2,16 @@
 account and write the inventory back with followers and lookup statuses.
 
 Imports requests, openpyxl and ruamel.yaml when used: import this package only in the command.
-The public API, in the order the command calls it::
+The command needs one call and the summary::
 
-    document = read_inventory(path, sheet=None, encoding=None)
-    check_output(document, output, overwrite_input=force)
-    with make_clients(platforms, api_bases=values) as clients, LookupCache(cache_path) as cache:
-        run = lookup_accounts(document.rows, platforms=platforms, clients=clients, cache=cache,
-                              refresh=refresh, max_wait=max_wait,
-                              on_progress=..., on_countdown=...)
-    write_enriched(document, run.results, output, overwrite_input=force)
-    for line in summary_lines(run, inventory=document.display, cache_path=cache_path): ...
+    result = enrich_inventory(inventory, output, platforms=..., api_bases=..., cache_path=...,
+                              refresh=..., max_wait=..., force=..., on_progress=...,
+                              on_countdown=...)
+    lines = summary_lines(result.run, inventory=result.document.display,
+                          cache_path=result.cache_path)
+
+``enrich_inventory`` is read_inventory -> check_output -> make_clients -> LookupCache ->
+lookup_accounts -> write_enriched, each usable on its own.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from nypconsol.enrich.models import (
     RowResult,
     Summary,
 )
+from nypconsol.enrich.run import EnrichResult, enrich_inventory
 from nypconsol.enrich.secrets import X_TOKEN_VARIABLE
 from nypconsol.enrich.summary import summary_lines
 
@@ -62,6 +63,7 @@ __all__ = [
     "Clients",
     "Countdown",
     "EnrichError",
+    "EnrichResult",
     "HttpSettings",
     "InventoryDocument",
     "InventoryFileError",
@@ -77,6 +79,7 @@ __all__ = [
     "TokenRejected",
     "check_output",
     "default_cache_path",
+    "enrich_inventory",
     "enriched_bytes",
     "lookup_accounts",
     "make_clients",

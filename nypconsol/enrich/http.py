@@ -54,7 +54,9 @@ class Reply:
 
     def snippet(self, limit: int = 120) -> str:
         """The start of the body as safe one-line text, for details."""
-        text = self.body[: limit * 4].decode("utf-8", "replace")
+        # Redact before cutting: a token cut in two would no longer match, and half a token
+        # is still a leak. 64 KB reaches far past the cut, so no token survives in part.
+        text = self.body[:65536].decode("utf-8", "replace")
         return clean_text(self.redact(text), limit) or "(empty)"
 
     def json(self) -> Any:
@@ -62,16 +64,23 @@ class Reply:
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError, RecursionError):
-            kind = clean_text(self.headers.get("content-type", "no content type"), 60)
+            kind = self._safe(self.headers.get("content-type", "no content type"), 60)
             raise LookupFailed(
                 f"{self.what} sent a body that is not JSON (HTTP {self.status}, {kind}): "
                 f"{self.snippet()!r}"
             ) from None
 
+    def __repr__(self) -> str:
+        # Never the body or headers: a server may echo a request (and its token) back.
+        return f"Reply({self.status} from {self.what})"
+
     def describe(self) -> str:
         """``HTTP 503 Service Unavailable``."""
-        reason = clean_text(self.reason, 60)
-        return f"HTTP {self.status} {reason}".rstrip()
+        return f"HTTP {self.status} {self._safe(self.reason, 60)}".rstrip()
+
+    def _safe(self, text: str, limit: int) -> str:
+        """Server text for a message: redacted first (whole), then cleaned and cut."""
+        return clean_text(self.redact(text), limit)
 
 
 class _BearerAuth:
@@ -223,7 +232,7 @@ class Transport:
 
     def _reason(self, exc: BaseException) -> str:
         """A short reason from a requests exception, redacted: ``Connection refused``."""
-        text = str(exc)
+        text = self.redact(str(exc))  # whole, before any regex could cut a token in two
         match = _ERRNO.search(text)
         if match:
             reason = match.group(1)
@@ -231,7 +240,7 @@ class Transport:
             reason = f"{match.group(1)}: {match.group(2)}"
         else:
             reason = text
-        return clean_text(self.redact(reason), 160) or type(exc).__name__
+        return clean_text(reason, 160) or type(exc).__name__
 
 
 class _Retryable(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
 from nypconsol.enrich.errors import TokenInvalid
 
@@ -78,7 +78,9 @@ class Redactor:
             if secret is None:
                 continue
             value = secret.reveal()
-            forms.update({value, quote(value, safe=""), quote_plus(value), quote(value)})
+            forms.update(
+                {value, quote(value, safe=""), quote_plus(value), quote(value), unquote(value)}
+            )
         # Longest first, so that a form containing another is replaced whole.
         self._forms = sorted((f for f in forms if f), key=len, reverse=True)
 
