@@ -58,20 +58,22 @@ class BlueskyClient(ClientBase):
                 what=WHAT,
             )
         except LookupFailed as exc:
-            return Answer(LookupStatus.ERROR, detail=exc.detail)
+            return Answer(status=LookupStatus.ERROR, detail=exc.detail)
         if reply.status == 400:
             try:
                 document = reply.json()
             except LookupFailed as exc:
-                return Answer(LookupStatus.ERROR, detail=exc.detail)
+                return Answer(status=LookupStatus.ERROR, detail=exc.detail)
             error = document.get("error") if isinstance(document, dict) else None
             message = document.get("message", "") if isinstance(document, dict) else ""
             said = self.text(message or error, 120)
             if error == "AccountTakedown":
-                return Answer(LookupStatus.SUSPENDED, detail=f"suspended by Bluesky ({said})")
+                return Answer(
+                    status=LookupStatus.SUSPENDED, detail=f"suspended by Bluesky ({said})"
+                )
             if error == "AccountDeactivated":
                 return Answer(
-                    LookupStatus.NOT_FOUND,
+                    status=LookupStatus.NOT_FOUND,
                     detail="deactivated: its owner can still reactivate it, so the handle is "
                     "not free yet",
                 )
@@ -79,24 +81,28 @@ class BlueskyClient(ClientBase):
                 f"{message}".casefold()
             ):
                 return Answer(
-                    LookupStatus.NOT_FOUND, detail="Bluesky has no account with this handle"
+                    status=LookupStatus.NOT_FOUND, detail="Bluesky has no account with this handle"
                 )
-            return Answer(LookupStatus.ERROR, detail=f"Bluesky said: {said}")
+            return Answer(status=LookupStatus.ERROR, detail=f"Bluesky said: {said}")
         try:
             self._check(reply)
         except LookupFailed as exc:
-            return Answer(LookupStatus.ERROR, detail=exc.detail)
+            return Answer(status=LookupStatus.ERROR, detail=exc.detail)
         try:
             profile = reply.json()
         except LookupFailed as exc:
-            return Answer(LookupStatus.ERROR, detail=exc.detail)
+            return Answer(status=LookupStatus.ERROR, detail=exc.detail)
         if not isinstance(profile, dict):
-            return Answer(LookupStatus.ERROR, detail=f"{WHAT} sent a profile that is not an object")
+            return Answer(
+                status=LookupStatus.ERROR, detail=f"{WHAT} sent a profile that is not an object"
+            )
         answer = self._profile(profile)
         if str(profile.get("handle", "")).casefold() == "handle.invalid":
             note = "its handle no longer verifies (Bluesky shows handle.invalid)"
             answer = Answer(
-                answer.status, answer.followers, "; ".join(filter(None, [note, answer.detail]))
+                status=answer.status,
+                followers=answer.followers,
+                detail="; ".join(filter(None, [note, answer.detail])),
             )
         return answer
 
@@ -110,11 +116,11 @@ class BlueskyClient(ClientBase):
     def _profile(self, profile: dict[str, Any]) -> Answer:
         followers = profile.get("followersCount")
         if followers is None:
-            return Answer(LookupStatus.FOUND, detail="Bluesky gave no follower count")
+            return Answer(status=LookupStatus.FOUND, detail="Bluesky gave no follower count")
         if type(followers) is not int or followers < 0:
             return Answer(
-                LookupStatus.ERROR,
+                status=LookupStatus.ERROR,
                 detail=f"{WHAT} sent a follower count that is not a number: "
                 f"{self.text(followers, 40)!r}",
             )
-        return Answer(LookupStatus.FOUND, followers=followers)
+        return Answer(status=LookupStatus.FOUND, followers=followers)

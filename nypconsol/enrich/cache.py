@@ -117,7 +117,12 @@ class LookupCache:
                 )
                 for key, status, followers, detail, at in rows:
                     try:
-                        found[key] = Lookup(LookupStatus(status), followers, detail, at)
+                        found[key] = Lookup(
+                            status=LookupStatus(status),
+                            followers=followers,
+                            detail=detail,
+                            looked_up_at=at,
+                        )
                     except ValueError:
                         continue  # a status this version does not know: ask again
         except sqlite3.Error as exc:

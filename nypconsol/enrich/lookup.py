@@ -34,6 +34,8 @@ from nypconsol.enrich.models import (
     utc_timestamp,
 )
 from nypconsol.enrich.ratelimit import DEFAULT_WAIT_SECONDS, reset_time
+from nypconsol.enrich.secrets import clean_text
+from nypconsol.platforms import normalise_handle
 
 DEFAULT_MAX_WAIT = 300.0
 # A second past the reset: the platform's clock and ours differ a little, and asking a moment
@@ -89,8 +91,13 @@ def lookup_accounts(
             results[index] = RowResult(
                 key=row.key,
                 platform=platform,
-                handle=row.handle.strip(),
-                lookup=Lookup(LookupStatus.ERROR, None, handle, utc_timestamp(clock())),
+                handle=clean_text(normalise_handle(row.handle), 100),  # safe to print
+                lookup=Lookup(
+                    status=LookupStatus.ERROR,
+                    followers=None,
+                    detail=handle,
+                    looked_up_at=utc_timestamp(clock()),
+                ),
                 from_cache=False,
                 line=row.line,
             )
@@ -183,9 +190,14 @@ def _lookup_platform(
             fresh: dict[str, tuple[str, Lookup]] = {}
             for account in batch:
                 answer = answers.get(account.handle.key) or Answer(
-                    LookupStatus.ERROR, detail="no answer for this account"
+                    status=LookupStatus.ERROR, detail="no answer for this account"
                 )
-                account.lookup = Lookup(answer.status, answer.followers, answer.detail, at)
+                account.lookup = Lookup(
+                    status=answer.status,
+                    followers=answer.followers,
+                    detail=answer.detail,
+                    looked_up_at=at,
+                )
                 fresh[account.handle.key] = (account.handle.text, account.lookup)
             if cache is not None:
                 cache.store(platform, scope, fresh)
@@ -204,7 +216,12 @@ def _lookup_platform(
             "and the answers so far come from the cache"
         )
         for account in left:
-            account.lookup = Lookup(LookupStatus.ERROR, None, detail, utc_timestamp(stopped_at))
+            account.lookup = Lookup(
+                status=LookupStatus.ERROR,
+                followers=None,
+                detail=detail,
+                looked_up_at=utc_timestamp(stopped_at),
+            )
         result.append(
             RateLimitStop(
                 platform=platform,
@@ -234,7 +251,7 @@ def _ask(
         try:
             return client.lookup(handles)
         except LookupFailed as failed:
-            return {h.key: Answer(LookupStatus.ERROR, detail=failed.detail) for h in handles}
+            return {h.key: Answer(status=LookupStatus.ERROR, detail=failed.detail) for h in handles}
         except RateLimited as limited:
             now = clock()
             reset = reset_time(limited.headers, now)

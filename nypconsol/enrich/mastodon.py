@@ -49,10 +49,11 @@ class MastodonClient(ClientBase):
             raise RateLimited(scope, reply.headers, f"{what} answered 429 Too Many Requests")
         if reply.status == 404:
             return Answer(
-                LookupStatus.NOT_FOUND, detail=f"{handle.instance} has no account with this name"
+                status=LookupStatus.NOT_FOUND,
+                detail=f"{handle.instance} has no account with this name",
             )
         if reply.status == 410:  # older Mastodon versions answer Gone for suspended accounts
-            return Answer(LookupStatus.SUSPENDED, detail=f"suspended by {handle.instance}")
+            return Answer(status=LookupStatus.SUSPENDED, detail=f"suspended by {handle.instance}")
         if reply.status in (401, 403):
             raise LookupFailed(
                 f"{what} does not allow lookups without signing in ({reply.describe()}); check "
@@ -69,15 +70,15 @@ class MastodonClient(ClientBase):
         username = account.get("username")
         if not isinstance(username, str) or username.casefold() != handle.user.casefold():
             return Answer(
-                LookupStatus.ERROR,
+                status=LookupStatus.ERROR,
                 detail=f"{what} answered about another account ({self.text(username, 60)!r})",
             )
         if account.get("suspended") is True:
-            return Answer(LookupStatus.SUSPENDED, detail=f"suspended by {handle.instance}")
+            return Answer(status=LookupStatus.SUSPENDED, detail=f"suspended by {handle.instance}")
         followers = account.get("followers_count")
         if type(followers) is not int or followers < 0:
             return Answer(
-                LookupStatus.ERROR,
+                status=LookupStatus.ERROR,
                 detail=f"{what}'s answer has no follower count: "
                 f"{self.text(account.get('followers_count'), 40)!r}",
             )
@@ -96,7 +97,7 @@ class MastodonClient(ClientBase):
         if locked:
             notes.append("locked: follow requests need approval")
         return Answer(
-            LookupStatus.PROTECTED if locked else LookupStatus.FOUND,
+            status=LookupStatus.PROTECTED if locked else LookupStatus.FOUND,
             followers=followers,
             detail="; ".join(notes),
         )

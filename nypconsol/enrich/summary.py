@@ -41,7 +41,8 @@ def summary_lines(
             where = ""
             if missing.lines:
                 rows = ", ".join(map(str, missing.lines))
-                where = f" ({inventory + ' ' if inventory else ''}line {rows})"
+                word = "line" if len(missing.lines) == 1 else "lines"
+                where = f" ({inventory + ' ' if inventory else ''}{word} {rows})"
             lines.append(
                 f"  {PLATFORM_NAMES[missing.platform]} {missing.handle}{where}: "
                 f"{missing.profile_url}"

@@ -77,7 +77,8 @@ class XClient(ClientBase):
         for key in wanted:
             if key not in answers:
                 answers[key] = Answer(
-                    LookupStatus.ERROR, detail=f"{WHAT}'s answer did not mention this account"
+                    status=LookupStatus.ERROR,
+                    detail=f"{WHAT}'s answer did not mention this account",
                 )
         return answers
 
@@ -86,7 +87,7 @@ class XClient(ClientBase):
         followers = metrics.get("followers_count") if isinstance(metrics, dict) else None
         if type(followers) is not int or followers < 0:
             return Answer(
-                LookupStatus.ERROR,
+                status=LookupStatus.ERROR,
                 detail=f"{WHAT}'s answer for this account has no follower count: "
                 f"{self.text(metrics, 80)!r}",
             )
@@ -99,7 +100,7 @@ class XClient(ClientBase):
         if protected:
             notes.append("protected: only approved followers see its posts")
         return Answer(
-            LookupStatus.PROTECTED if protected else LookupStatus.FOUND,
+            status=LookupStatus.PROTECTED if protected else LookupStatus.FOUND,
             followers=followers,
             detail="; ".join(notes),
         )
@@ -110,14 +111,16 @@ class XClient(ClientBase):
         kind = str(error.get("type", ""))
         words = f"{title} {detail}".casefold()
         if "suspended" in words:
-            return Answer(LookupStatus.SUSPENDED, detail=f"suspended by X ({detail or title})")
+            return Answer(
+                status=LookupStatus.SUSPENDED, detail=f"suspended by X ({detail or title})"
+            )
         if (
             kind.endswith("/resource-not-found")
             or "not found" in words
             or "could not find" in words
         ):
-            return Answer(LookupStatus.NOT_FOUND, detail="X has no account with this handle")
-        return Answer(LookupStatus.ERROR, detail=f"X said: {detail or title or 'an error'}")
+            return Answer(status=LookupStatus.NOT_FOUND, detail="X has no account with this handle")
+        return Answer(status=LookupStatus.ERROR, detail=f"X said: {detail or title or 'an error'}")
 
     def _explain(self, reply: Any) -> str:
         """The ``title: detail`` of an X problem document, or the start of the body."""

@@ -298,3 +298,17 @@ def test_a_handle_written_in_another_case_says_so(fake_x, clients, clock):
         sleep=clock.sleep,
     )
     assert run.results[0].lookup.detail == "written HarrogateCops on X; created 2012-03-04"
+
+
+def test_an_invalid_handle_is_safe_to_print(fake_x, clients, clock):
+    run = lookup_accounts(
+        rows("evil\x1b]52;c;aGk=\x07beat"),
+        platforms=["x"],
+        clients=clients(["x"]),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    [result] = run.results
+    assert "\x1b" not in result.handle and "\x07" not in result.handle
+    assert "\x1b" not in result.lookup.detail
+    assert "U+001B" in result.lookup.detail
