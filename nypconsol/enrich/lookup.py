@@ -95,7 +95,7 @@ def lookup_accounts(
                 lookup=Lookup(
                     status=LookupStatus.ERROR,
                     followers=None,
-                    detail=handle,
+                    detail=clean_text(handle),
                     looked_up_at=utc_timestamp(clock()),
                 ),
                 from_cache=False,

@@ -25,7 +25,7 @@ class XlsxInventory:
     data: bytes  # the original workbook, opened again (with formulas) for writing
     sheet: str
     header_row: int
-    last_column: int  # the last column holding anything, in any row
+    last_column: int  # the last column holding a value, in any row
     columns: Mapping[str, int]  # column key -> 1-based column
     keep_vba: bool
 
@@ -133,9 +133,15 @@ def render_xlsx(inventory: XlsxInventory, updates: Mapping[object, RowUpdate]) -
     worksheet = workbook[inventory.sheet]
     positions = dict(inventory.columns)
     added = [name for name in WRITTEN_COLUMNS if name not in positions]
+    # A formula Excel never calculated reads as empty among the values: look at the cells
+    # themselves too, so that no new column lands on one.
+    last_column = max(
+        [inventory.last_column]
+        + [c.column for row in worksheet.iter_rows() for c in row if c.value not in (None, "")]
+    )
     model = worksheet.cell(row=inventory.header_row, column=positions["handle"])
     for offset, name in enumerate(added, start=1):
-        column = inventory.last_column + offset
+        column = last_column + offset
         positions[name] = column
         cell = worksheet.cell(row=inventory.header_row, column=column, value=name)
         if model.has_style:  # the new headers look like the others (bold, fill, borders)

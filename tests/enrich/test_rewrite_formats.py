@@ -132,6 +132,28 @@ def records_as_read_sheet(path, sheet):
     return [dict(r.values) for r in records], findings
 
 
+def test_xlsx_new_columns_never_land_on_formulas_without_cached_values(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    path = tmp_path / "inv.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["handle", "platform", "followers"])
+    sheet.append(["a", "x", 1])
+    sheet["E2"] = "=C2*2"  # written by a tool: no cached value, so it reads as empty
+    workbook.save(path)
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(enriched_bytes(read_inventory(path), [result(2, followers=5)]))
+    sheet = load_workbook(out).active
+    assert sheet["E2"].value == "=C2*2"
+    assert [sheet.cell(row=1, column=c).value for c in range(6, 9)] == [
+        "lookup_status",
+        "lookup_detail",
+        "lookup_at",
+    ]
+    assert (sheet["C2"].value, sheet["F2"].value) == (5, "found")
+
+
 def test_xlsx_title_row_above_the_header_is_reported_as_the_reader_does(tmp_path):
     from openpyxl import load_workbook
 

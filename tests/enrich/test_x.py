@@ -218,12 +218,12 @@ def test_other_4xx_are_not_retried(fake_x, clients, clock, code):
 
 def test_a_hung_answer_hits_the_timeout_then_succeeds(fake_x, clients, clock):
     fake_x.add("a_beat", 9)
-    fake_x.fail_next(hang(1.5))
+    fake_x.fail_next(hang(3.0))
     started = time.monotonic()
     run = lookup_accounts(
         rows("a_beat"), platforms=["x"], clients=clients(["x"]), clock=clock, sleep=clock.sleep
     )
-    assert time.monotonic() - started < 1.4  # the read timeout (0.4 s) cut it short
+    assert time.monotonic() - started < 2.5  # the read timeout (0.4 s) cut the 3 s wait short
     assert statuses(run) == {"a_beat": ("found", 9)}
     assert len(fake_x.calls) == 2
 
