@@ -366,7 +366,10 @@ def test_hostile_text_is_escaped_in_every_markdown_field(plan_of):
 
 def test_hostile_text_is_plain_data_in_json(plan_of):
     handover = build_handover(_hostile_plan(plan_of))
-    district = json.loads(handover_json(handover)["craven.json"])["district"]
+    data = handover_json(handover)["craven.json"]
+    document = json.loads(data)
+    assert data == (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    district = document["district"]
     assert district["name"] == HOSTILE["district"]
     assert district["consolidated"][0]["owner"] == HOSTILE["owner"]
     assert district["retained"][0]["note"] == HOSTILE["reason"]

@@ -5,20 +5,24 @@ sign-off, with an index across them; built from a plan, optionally with the ledg
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from nypconsol.core.models import FORCE_ID, Action, InputRef, Plan, PlanEntry, Source
 from nypconsol.core.platforms import PLATFORMS, Closure
 from nypconsol.core.progress import Progress, StepProgress, progress_lookup
 from nypconsol.core.steps import STEPS, Step, due_date
+from nypconsol.core.totals import Totals, add_totals, totals_of
 
 INDEX_STEM = "index"  # the index's file name, without its extension
 _ORDER = {platform_id: n for n, platform_id in enumerate(PLATFORMS)}
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistStep:
+class ChecklistStep(NamedTuple):
+    """One step of an account's checklist (a NamedTuple, as the per-row records of
+    core/models.py: there are seven per account)."""
+
     step: Step
     number: int  # 1-based, in checklist order
     title: str
@@ -83,31 +87,6 @@ class Voice:
     sign_off: str  # the name they will post under, where given
     accounts: tuple[HandoverAccount, ...]  # their accounts that close
     access: tuple[Destination, ...]  # the accounts they need access to
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformTotal:
-    platform: str
-    platform_name: str
-    accounts: int
-    migrate: int
-    retain: int
-    skip: int
-    followers_to_redirect: int  # known followers of the accounts that migrate
-    followers_unknown: int  # accounts that migrate with no follower count
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    accounts: int
-    migrate: int
-    retain: int
-    skip: int
-    followers_to_redirect: int
-    followers_unknown: int
-    first_notice: dt.date | None
-    last_close: dt.date | None
-    by_platform: tuple[PlatformTotal, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +165,8 @@ def build_handover(
     for entry in plan.entries:
         if entry.district in entries:
             entries[entry.district].append(entry)
-    reports = tuple(_report(plan, d, entries[d], lookup) for d in chosen)
+    checklists = _Checklists()
+    reports = tuple(_report(plan, d, entries[d], lookup, checklists) for d in chosen)
     return Handover(
         force_name=config.force.name,
         start=plan.start,
@@ -212,6 +192,7 @@ def _report(
     district_id: str,
     entries: list[PlanEntry],
     lookup: dict[tuple[str, str], dict[Step, StepProgress]] | None,
+    checklists: _Checklists,
 ) -> DistrictHandover:
     config = plan.config
     district = config.district(district_id)
@@ -223,7 +204,7 @@ def _report(
             arriving[key] = arriving.get(key, 0) + 1
     destinations = _destinations(own, config.force.accounts, arriving)
     by_key = {(d.platform, d.handle): d for d in destinations}
-    accounts = [_account(entry, lookup) for entry in entries]
+    accounts = [_account(entry, lookup, checklists) for entry in entries]
     consolidated = tuple(a for a in accounts if a.action is Action.MIGRATE)
     voices = _voices(consolidated, by_key)
     name = district.name if district else config.force.name
@@ -273,7 +254,9 @@ def _destinations(
 
 
 def _account(
-    entry: PlanEntry, lookup: dict[tuple[str, str], dict[Step, StepProgress]] | None
+    entry: PlanEntry,
+    lookup: dict[tuple[str, str], dict[Step, StepProgress]] | None,
+    checklists: _Checklists,
 ) -> HandoverAccount:
     account = entry.account
     platform = PLATFORMS[account.platform]
@@ -283,19 +266,9 @@ def _account(
     if migrating and entry.notice_date is not None and entry.close_date is not None:
         recorded = None
         if lookup is not None:
-            recorded = lookup.get((account.platform, platform.handle_key(account.handle)), {})
-        target_text = platform.as_written(target) if target else ""
-        checklist = tuple(
-            ChecklistStep(
-                step=rule.step,
-                number=number,
-                title=rule.title,
-                detail=_step_detail(rule.step, platform.name, target_text, platform.closure_steps),
-                due_date=due_date(rule.step, entry.notice_date, entry.close_date),
-                due_text=rule.due_text,
-                progress=None if recorded is None else recorded.get(rule.step),
-            )
-            for number, rule in enumerate(STEPS, start=1)
+            recorded = lookup.get((account.platform, platform.handle_key(account.handle)))
+        checklist = checklists.get(
+            account.platform, target, entry.notice_date, entry.close_date, recorded
         )
     return HandoverAccount(
         handle=account.handle,
@@ -327,12 +300,53 @@ def _account(
     )
 
 
-def _step_detail(step: Step, platform_name: str, target: str, closure_steps: str) -> str:
-    if step is Step.ACCESS_GRANTED and target:
-        return f"{target} on {platform_name}"
-    if step is Step.CLOSED:
-        return f"on {platform_name}: {closure_steps}"
-    return ""
+class _Checklists:
+    """The checklist of every account, made once for each platform, destination and pair of
+    dates: accounts without recorded progress share one immutable tuple (a district's accounts
+    mostly move in one wave to a few destinations, so a 10,000-account plan needs a few dozen)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, tuple[ChecklistStep, ...]] = {}
+
+    def get(
+        self,
+        platform_id: str,
+        target: str | None,
+        notice: dt.date,
+        close: dt.date,
+        recorded: Mapping[Step, StepProgress] | None,
+    ) -> tuple[ChecklistStep, ...]:
+        key = (platform_id, target, notice, close)
+        shared = self._made.get(key)
+        if shared is None:
+            shared = self._made[key] = self._make(platform_id, target, notice, close)
+        if not recorded:
+            return shared
+        return tuple(step._replace(progress=recorded.get(step.step)) for step in shared)
+
+    @staticmethod
+    def _make(
+        platform_id: str, target: str | None, notice: dt.date, close: dt.date
+    ) -> tuple[ChecklistStep, ...]:
+        platform = PLATFORMS[platform_id]
+        details = {
+            Step.ACCESS_GRANTED: f"{platform.as_written(target)} on {platform.name}"
+            if target
+            else "",
+            Step.CLOSED: f"on {platform.name}: {platform.closure_steps}",
+        }
+        return tuple(
+            ChecklistStep(
+                step=rule.step,
+                number=number,
+                title=rule.title,
+                detail=details.get(rule.step, ""),
+                due_date=due_date(rule.step, notice, close),
+                due_text=rule.due_text,
+                progress=None,
+            )
+            for number, rule in enumerate(STEPS, start=1)
+        )
 
 
 def _voices(
@@ -370,73 +384,3 @@ def _voices(
 
 def _distinct(values: Iterable[str]) -> str:
     return "; ".join(dict.fromkeys(v for v in values if v))
-
-
-def totals_of(accounts: Sequence[HandoverAccount]) -> Totals:
-    """Counts, followers and dates of a report's accounts, in total and per platform."""
-    rows = {}
-    for platform_id, platform in PLATFORMS.items():
-        mine = [a for a in accounts if a.platform == platform_id]
-        if mine:
-            rows[platform_id] = _count(mine, platform_id, platform.name)
-    notices = [a.notice_date for a in accounts if a.notice_date is not None]
-    closes = [a.close_date for a in accounts if a.close_date is not None]
-    by_platform = tuple(rows.values())
-    return Totals(
-        accounts=len(accounts),
-        migrate=sum(r.migrate for r in by_platform),
-        retain=sum(r.retain for r in by_platform),
-        skip=sum(r.skip for r in by_platform),
-        followers_to_redirect=sum(r.followers_to_redirect for r in by_platform),
-        followers_unknown=sum(r.followers_unknown for r in by_platform),
-        first_notice=min(notices, default=None),
-        last_close=max(closes, default=None),
-        by_platform=by_platform,
-    )
-
-
-def _count(accounts: list[HandoverAccount], platform_id: str, name: str) -> PlatformTotal:
-    migrating = [a for a in accounts if a.action is Action.MIGRATE]
-    return PlatformTotal(
-        platform=platform_id,
-        platform_name=name,
-        accounts=len(accounts),
-        migrate=len(migrating),
-        retain=sum(a.action is Action.RETAIN for a in accounts),
-        skip=sum(a.action is Action.SKIP for a in accounts),
-        followers_to_redirect=sum(a.followers or 0 for a in migrating),
-        followers_unknown=sum(a.followers is None for a in migrating),
-    )
-
-
-def add_totals(parts: Sequence[Totals]) -> Totals:
-    """The totals of several reports together (the index)."""
-    platforms: dict[str, list[PlatformTotal]] = {}
-    for part in parts:
-        for row in part.by_platform:
-            platforms.setdefault(row.platform, []).append(row)
-    by_platform = tuple(
-        PlatformTotal(
-            platform=platform_id,
-            platform_name=PLATFORMS[platform_id].name,
-            accounts=sum(r.accounts for r in rows),
-            migrate=sum(r.migrate for r in rows),
-            retain=sum(r.retain for r in rows),
-            skip=sum(r.skip for r in rows),
-            followers_to_redirect=sum(r.followers_to_redirect for r in rows),
-            followers_unknown=sum(r.followers_unknown for r in rows),
-        )
-        for platform_id in PLATFORMS
-        if (rows := platforms.get(platform_id))
-    )
-    return Totals(
-        accounts=sum(p.accounts for p in parts),
-        migrate=sum(p.migrate for p in parts),
-        retain=sum(p.retain for p in parts),
-        skip=sum(p.skip for p in parts),
-        followers_to_redirect=sum(p.followers_to_redirect for p in parts),
-        followers_unknown=sum(p.followers_unknown for p in parts),
-        first_notice=min((p.first_notice for p in parts if p.first_notice), default=None),
-        last_close=max((p.last_close for p in parts if p.last_close), default=None),
-        by_platform=by_platform,
-    )

@@ -110,9 +110,30 @@ HELPERS = {
 }
 
 
+class _StepsTables:
+    """Each distinct checklist drawn once (``handover/checklist.html``) and shared: the accounts
+    of a district that move on the same dates to the same account have the same checklist."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[tuple, object] = {}
+
+    def __call__(self, checklist: tuple) -> object:
+        drawn = self._drawn.get(checklist)
+        if drawn is None:
+            from markupsafe import Markup
+
+            from nypconsol.render.templating import render
+
+            # rendered by an autoescaped template: safe to insert as it is
+            drawn = Markup(render("handover/checklist.html", {**HELPERS, "steps": checklist}))
+            self._drawn[checklist] = drawn
+        return drawn
+
+
 def _common(handover: Handover, fmt: str) -> dict:
     return {
         **HELPERS,
+        "steps_table": _StepsTables(),
         "handover": handover,
         "inputs": [(name, ref) for name, ref in handover.inputs.items() if ref],
         "version": __version__,
