@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from nypconsol.cli import cli
 from nypconsol.core.errors import ExitCode
 from nypconsol.schemas import load_schema
+from tests.test_handover_render import assert_self_contained
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_INVENTORY = REPO / "nypconsol" / "data" / "example-inventory.csv"
@@ -76,6 +77,8 @@ def test_done_when_the_example_writes_an_index_and_a_report_per_district(example
     assert result.stderr.endswith(
         "Wrote 9 handover report(s) and the index (html) to reports: 10 written, 0 unchanged.\n"
     )
+    for page in folder.glob("*.html"):  # each parses, runs nothing and fetches nothing
+        assert_self_contained(page.read_text(encoding="utf-8"))
     index = (folder / "index.html").read_text(encoding="utf-8")
     for district in DISTRICTS:
         assert f'<a href="{district}.html">' in index

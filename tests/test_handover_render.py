@@ -217,8 +217,10 @@ def test_markdown_district_report_holds_the_same_sections(handover):
 def test_a_district_with_nothing_coming_in_says_so(handover):
     text = handover_markdown(handover)["selby.md"].decode()
     assert "No accounts fold in." in text and "No accounts to close." in text
-    page = assert_self_contained(handover_html(handover)["selby.html"].decode())
+    html = handover_html(handover)["selby.html"].decode()
+    page = assert_self_contained(html)
     assert page.section("accounts") == "Accounts coming in No accounts fold in."
+    assert "new-page" not in html.split("</style>")[1]  # no page left nearly empty in print
     assert not [tag for tag, _ in page.tags if tag == "svg"]
 
 
