@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "districts",
         "Show the district mapping: each district's destination accounts and areas.",
     ),
+    "handover": (
+        "handover",
+        "Write handover reports: one per district, one for force-wide accounts, and an index.",
+    ),
     "init": (
         "init",
         "Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).",

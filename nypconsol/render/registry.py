@@ -9,6 +9,10 @@ Renderers of one document share a signature:
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines
 * ``districts``: ``(config, *, path, console=None) -> str``
+* ``handover``: ``(handover) -> dict[str, bytes]``: the files of ``-o DIR``, ``index.EXT`` and
+  one ``DISTRICT.EXT`` per report
+* ``handover-stdout``: ``(handover, *, console=None) -> str``: without ``-o``, a summary
+  (``table``) or every report in one document (``json``)
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("districts", "table"): "nypconsol.render.text:districts_text",
     ("districts", "json"): "nypconsol.render.data:districts_json",
     ("districts", "yaml"): "nypconsol.render.data:districts_yaml",
+    ("handover", "html"): "nypconsol.render.handover_html:handover_html",
+    ("handover", "markdown"): "nypconsol.render.handover_markdown:handover_markdown",
+    ("handover", "json"): "nypconsol.render.handover:handover_json",
+    ("handover", "pdf"): "nypconsol.render.handover_html:handover_pdf",
+    ("handover-stdout", "table"): "nypconsol.render.handover:handover_table",
+    ("handover-stdout", "json"): "nypconsol.render.handover:handover_json_all",
 }
 
 
