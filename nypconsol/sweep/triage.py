@@ -1,0 +1,614 @@
+"""Triage what the public sent: each inbound message gets categories, the cues that matched (so a
+person sees why), a priority (P1, P2, P3 or none) and, for a message adding facts to a report
+just before it, the report it follows. Driven by a reviewed lexicon the force can extend."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from nypconsol.sweep.model import InboundMessage, Priority
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_URL = re.compile(r"(?i)\bhttps?://|\bwww\.|\b[\w-]+\.(?:co\.uk|com|org|net|uk)/")
+_FACT_KINDS = ("registration", "postcode", "time", "street", "direction", "description")
+_DIGIT_FACTS = ("registration", "postcode")  # these need a digit: skipped for texts without one
+_REPORTS = "reports"
+_ENQUIRIES = "enquiries"
+_OVERRIDES = ("now", "registration", "postcode", "time")
+_FUZZY_CACHE_SIZE = 1 << 16
+
+
+class LexiconError(ValueError):
+    """The lexicon or an override of it is not in the expected shape; the message says where."""
+
+
+# --- loading and merging ------------------------------------------------------------------------
+
+
+def default_lexicon_data() -> dict:
+    """The lexicon shipped in the package (nypconsol/sweep/lexicon.yaml), as data."""
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files(__package__) / "lexicon.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def merge_lexicon(base: Mapping, override: Mapping) -> dict:
+    """The lexicon with the force's ``override`` merged in: mappings are merged key by key, lists
+    are added to (without repeats), other values replaced; ``<key>_remove: [...]`` takes items
+    out of the list ``<key>``. Neither argument is changed."""
+    if not isinstance(override, Mapping):
+        raise LexiconError("the lexicon override must be a mapping of the lexicon's sections")
+    return _merge(dict(base), override, "")
+
+
+def _merge(base: dict, override: Mapping, where: str) -> dict:
+    merged = dict(base)
+    removals = {}
+    for key, value in override.items():
+        if not isinstance(key, str):
+            raise LexiconError(f"{where}{key!r}: keys must be text")
+        if key.endswith("_remove"):
+            removals[key.removesuffix("_remove")] = value
+            continue
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = _merge(dict(current), value, f"{where}{key}.")
+        elif isinstance(current, list) and isinstance(value, list):
+            merged[key] = current + [v for v in value if v not in current]
+        else:
+            merged[key] = value
+    for key, value in removals.items():
+        current = merged.get(key)
+        if not isinstance(current, list) or not isinstance(value, list):
+            raise LexiconError(f"{where}{key}_remove: removes items from a list, so give a list")
+        merged[key] = [v for v in current if v not in value]
+    return merged
+
+
+def load_lexicon(override: Mapping | None = None) -> Lexicon:
+    """The shipped lexicon, compiled, with the force's override merged in when given."""
+    if override is None:
+        return _default_lexicon()
+    return compile_lexicon(merge_lexicon(default_lexicon_data(), override))
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    return compile_lexicon(default_lexicon_data())
+
+
+# --- the compiled lexicon -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    label: str
+    priority: Priority
+    now: Priority | None
+    past: Priority | None
+    suppressible: bool
+    when_facts: tuple[str, ...]
+    groups: int  # how many all_of groups (in the one all_of rule; several rules are ORed)
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    id: str
+    label: str
+    suppresses: frozenset[str]
+    unless: tuple[str, ...]
+    emoji: tuple[str, ...]
+    urls: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One lexicon term: what it marks when its words appear."""
+
+    words: tuple[str, ...]
+    kind: str  # category, group, now, progressive, past, habitual, context, place, question
+    key: Hashable  # category id, (category id, rule, group), context id, ...
+    label: str  # the term as the lexicon writes it, shown in cues
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    normaliser: _Normaliser
+    spellings: dict[str, tuple[str, ...]]
+    idioms: re.Pattern[str] | None
+    index: dict[str, tuple[_Entry, ...]]
+    fuzzy: dict[str, tuple[_Entry, ...]]  # first letter -> single-word category terms
+    known_words: frozenset[str]
+    patterns: re.Pattern[str] | None  # every category's and timing's patterns, named groups
+    pattern_keys: dict[str, tuple[str, Hashable, str]]  # group name -> (kind, key, label)
+    facts: dict[str, re.Pattern[str]]
+    categories: dict[str, Category]
+    all_of: dict[str, tuple[int, ...]]  # category -> group count of each of its rules
+    contexts: dict[str, Context]
+    question_words: frozenset[str]
+    fuzzy_min_length: int
+    fuzzy_two_edits_length: int
+    follow_up_ms: int
+    _fuzzy_cache: dict[str, _Entry | None] = field(default_factory=dict)
+
+
+def _text(value: object, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise LexiconError(
+            f"{where}: {value!r} is not text; write words in quotes "
+            "(YAML reads bare yes, no, on and off as true or false)"
+        )
+    return str(value)
+
+
+def _list(value: object, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise LexiconError(f"{where}: should be a list")
+    return [_text(v, f"{where}[{i}]") for i, v in enumerate(value)]
+
+
+def _mapping(value: object, where: str) -> Mapping:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise LexiconError(f"{where}: should be a mapping")
+    return value
+
+
+def _priority(value: object, where: str) -> Priority:
+    try:
+        return Priority(_text(value, where))
+    except ValueError:
+        raise LexiconError(f"{where}: {value!r} is not P1, P2, P3 or none") from None
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise LexiconError(f"{where}: not a valid regular expression ({error.msg})") from None
+
+
+class _Normaliser:
+    """Words as the lexicon compares them: lower case, no apostrophes, spellings applied, and a
+    dropped g put back ("beatin" -> "beating") where that makes a lexicon word."""
+
+    def __init__(
+        self, spellings: dict[str, tuple[str, ...]], known: frozenset[str] = frozenset()
+    ) -> None:
+        self.spellings = spellings
+        self.known = known
+
+    def words(self, text: str) -> list[str]:
+        spelt = self.spellings
+        known = self.known
+        out: list[str] = []
+        for token in _TOKEN.findall(text.casefold()):
+            token = token.replace("'", "").replace("’", "")
+            replacement = spelt.get(token)
+            if replacement is not None:
+                out.extend(replacement)
+            elif known and token.endswith("in") and token not in known and token + "g" in known:
+                out.append(token + "g")
+            else:
+                out.append(token)
+        return out
+
+
+def compile_lexicon(data: Mapping) -> Lexicon:
+    """Check the lexicon's shape and build the matcher; a LexiconError names what is wrong."""
+    data = _mapping(data, "lexicon")
+    settings = _mapping(data.get("settings"), "settings")
+    spellings: dict[str, tuple[str, ...]] = {}
+    for key, value in _mapping(data.get("spellings"), "spellings").items():
+        word = _text(key, "spellings").casefold().replace("'", "")
+        spellings[word] = tuple(_text(value, f"spellings.{key}").casefold().split())
+    normaliser = _Normaliser(spellings)
+
+    def words(term: str) -> tuple[str, ...]:
+        return tuple(normaliser.words(term))
+
+    entries: list[_Entry] = []
+
+    def add_terms(terms: list[str], kind: str, key: Hashable, where: str) -> None:
+        for term in terms:
+            split = words(term)
+            if not split:
+                raise LexiconError(f"{where}: {term!r} has no words")
+            entries.append(_Entry(words=split, kind=kind, key=key, label=term))
+
+    patterns: list[tuple[str, str, Hashable, str, str]] = []  # (name, kind, key, label, regex)
+
+    def add_patterns(items: list[str], kind: str, key: Hashable, where: str) -> None:
+        for i, regex in enumerate(items):
+            _compile(regex, f"{where}[{i}]")
+            patterns.append((f"p{len(patterns)}", kind, key, regex, regex))
+
+    # idioms: one regex that blanks them out of the words before anything is matched
+    idiom_parts = [
+        r"\b" + re.escape(" ".join(words(t))) + r"\b"
+        for t in sorted(_list(data.get("idioms"), "idioms"), key=len, reverse=True)
+        if words(t)
+    ]
+    for i, regex in enumerate(_list(data.get("idiom_patterns"), "idiom_patterns")):
+        _compile(regex, f"idiom_patterns[{i}]")
+        idiom_parts.append(f"(?:{regex})")
+    idioms = re.compile("|".join(idiom_parts)) if idiom_parts else None
+
+    timing = _mapping(data.get("timing"), "timing")
+    for kind in ("now", "progressive", "past", "habitual"):
+        section = _mapping(timing.get(kind), f"timing.{kind}")
+        add_terms(_list(section.get("terms"), f"timing.{kind}.terms"), kind, kind, f"timing.{kind}")
+        add_patterns(_list(section.get("patterns"), f"timing.{kind}.patterns"), kind, kind, kind)
+
+    contexts: dict[str, Context] = {}
+    for context_id, raw in _mapping(data.get("contexts"), "contexts").items():
+        where = f"contexts.{context_id}"
+        section = _mapping(raw, where)
+        suppresses = frozenset(_list(section.get("suppresses"), f"{where}.suppresses"))
+        if suppresses - {_REPORTS, _ENQUIRIES}:
+            raise LexiconError(f"{where}.suppresses: use reports and/or enquiries")
+        unless = tuple(_list(section.get("unless"), f"{where}.unless"))
+        if set(unless) - set(_OVERRIDES):
+            raise LexiconError(f"{where}.unless: use any of {', '.join(_OVERRIDES)}")
+        contexts[context_id] = Context(
+            id=context_id,
+            label=_text(section.get("label", context_id), f"{where}.label"),
+            suppresses=suppresses,
+            unless=unless,
+            emoji=tuple(_list(section.get("emoji"), f"{where}.emoji")),
+            urls=bool(section.get("urls", False)),
+        )
+        add_terms(_list(section.get("terms"), f"{where}.terms"), "context", context_id, where)
+
+    categories: dict[str, Category] = {}
+    all_of: dict[str, tuple[int, ...]] = {}
+    for order, (category_id, raw) in enumerate(
+        _mapping(data.get("categories"), "categories").items()
+    ):
+        where = f"categories.{category_id}"
+        section = _mapping(raw, where)
+        if "priority" not in section:
+            raise LexiconError(f"{where}: has no priority")
+        rules = section.get("all_of") or []
+        if not isinstance(rules, list):
+            raise LexiconError(f"{where}.all_of: should be a list of rules (lists of groups)")
+        counts = []
+        for r, rule in enumerate(rules):
+            if not isinstance(rule, list) or len(rule) < 2:
+                raise LexiconError(f"{where}.all_of[{r}]: should list two or more groups of terms")
+            for g, group in enumerate(rule):
+                add_terms(
+                    _list(group, f"{where}.all_of[{r}][{g}]"),
+                    "group",
+                    (category_id, r, g),
+                    f"{where}.all_of[{r}][{g}]",
+                )
+            counts.append(len(rule))
+        all_of[category_id] = tuple(counts)
+        when_facts = tuple(_list(section.get("when_facts"), f"{where}.when_facts"))
+        if set(when_facts) - set(_FACT_KINDS):
+            raise LexiconError(f"{where}.when_facts: use any of {', '.join(_FACT_KINDS)}")
+        categories[category_id] = Category(
+            id=category_id,
+            label=_text(section.get("label", category_id), f"{where}.label"),
+            priority=_priority(section["priority"], f"{where}.priority"),
+            now=_priority(section["now"], f"{where}.now") if "now" in section else None,
+            past=_priority(section["past"], f"{where}.past") if "past" in section else None,
+            suppressible=bool(section.get("suppressible", True)),
+            when_facts=when_facts,
+            groups=len(rules),
+            order=order,
+        )
+        add_terms(_list(section.get("terms"), f"{where}.terms"), "category", category_id, where)
+        add_terms(
+            _list(section.get("when_question"), f"{where}.when_question"),
+            "question",
+            category_id,
+            where,
+        )
+        add_patterns(
+            _list(section.get("patterns"), f"{where}.patterns"), "category", category_id, where
+        )
+
+    add_terms(_list(data.get("places"), "places"), "place", "place", "places")
+
+    facts_section = _mapping(data.get("facts"), "facts")
+    facts: dict[str, re.Pattern[str]] = {}
+    for kind in _FACT_KINDS:
+        regexes = _list(facts_section.get(kind), f"facts.{kind}")
+        for i, regex in enumerate(regexes):
+            _compile(regex, f"facts.{kind}[{i}]")
+        if regexes:
+            facts[kind] = re.compile("|".join(f"(?:{r})" for r in regexes))
+
+    index: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        index.setdefault(entry.words[0], []).append(entry)
+    min_length = int(settings.get("fuzzy_min_length", 6))
+    fuzzy: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        if entry.kind == "category" and len(entry.words) == 1 and len(entry.words[0]) >= min_length:
+            fuzzy.setdefault(entry.words[0][0], []).append(entry)
+    known = {w for e in entries for w in e.words}
+    known |= {w for replacement in spellings.values() for w in replacement}
+    known |= set(spellings)
+    known |= {
+        w for t in _list(data.get("not_misspellings"), "not_misspellings") for w in words(t)
+    }
+    pattern_regex = (
+        re.compile("|".join(f"(?P<{name}>{regex})" for name, _, _, _, regex in patterns))
+        if patterns
+        else None
+    )
+    return Lexicon(
+        normaliser=_Normaliser(spellings, frozenset(known)),
+        spellings=spellings,
+        idioms=idioms,
+        index={k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in index.items()},
+        fuzzy={k: tuple(v) for k, v in fuzzy.items()},
+        known_words=frozenset(known),
+        patterns=pattern_regex,
+        pattern_keys={name: (kind, key, label) for name, kind, key, label, _ in patterns},
+        facts=facts,
+        categories=categories,
+        all_of=all_of,
+        contexts=contexts,
+        question_words=frozenset(words(" ".join(_list(data.get("question_words"), "q")))),
+        fuzzy_min_length=min_length,
+        fuzzy_two_edits_length=int(settings.get("fuzzy_two_edits_length", 10)),
+        follow_up_ms=int(settings.get("follow_up_minutes", 180)) * 60_000,
+    )
+
+
+# --- one message --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """What triage says about one message; ``cues`` say why, in words a person reads."""
+
+    priority: Priority
+    categories: tuple[str, ...]
+    cues: tuple[str, ...]
+    follows: str | None = None  # the message id of the report this one adds facts to
+    facts: tuple[str, ...] = ()  # the kinds of fact found (registration, street, ...)
+    now: bool = False
+
+
+def _fuzzy(lexicon: Lexicon, word: str) -> _Entry | None:
+    """The category term a misspelt word stands for (same first letter, one edit, two for long
+    words), or None. Cached: the same misspellings recur across a whole archive."""
+    cache = lexicon._fuzzy_cache
+    if word in cache:
+        return cache[word]
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    result = None
+    candidates = lexicon.fuzzy.get(word[0], ())
+    if candidates:
+        limit = 2 if len(word) >= lexicon.fuzzy_two_edits_length else 1
+        choices = [e.words[0] for e in candidates if abs(len(e.words[0]) - len(word)) <= limit]
+        if choices:
+            best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+            if best is not None:
+                result = next(e for e in candidates if e.words[0] == best[0])
+    if len(cache) >= _FUZZY_CACHE_SIZE:
+        cache.clear()
+    cache[word] = result
+    return result
+
+
+def _add(found: dict, key: Hashable, cue: str) -> None:
+    cues = found.setdefault(key, [])
+    if cue not in cues:
+        cues.append(cue)
+
+
+def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
+    """Triage one message on its own (follow-ups need the conversation: see ``triage``)."""
+    lexicon = lexicon or load_lexicon()
+    words = lexicon.normaliser.words(text) if text else []
+    joined = " ".join(words)
+    if lexicon.idioms is not None and joined:
+        joined = lexicon.idioms.sub(" | ", joined)
+        words = joined.split()
+
+    hits: dict[tuple[str, Hashable], list[str]] = {}
+    index = lexicon.index
+    known = lexicon.known_words
+    for i, word in enumerate(words):
+        entries = index.get(word)
+        matched = False
+        if entries:
+            for entry in entries:
+                size = len(entry.words)
+                if size == 1 or tuple(words[i : i + size]) == entry.words:
+                    _add(hits, (entry.kind, entry.key), entry.label)
+                    matched = True
+        if (
+            not matched
+            and len(word) >= lexicon.fuzzy_min_length
+            and word not in known
+            and word.isalpha()
+        ):
+            entry = _fuzzy(lexicon, word)
+            if entry is not None:
+                _add(hits, (entry.kind, entry.key), f"{word} (read as {entry.label})")
+    if lexicon.patterns is not None and joined:
+        for match in lexicon.patterns.finditer(joined):
+            kind, key, _ = lexicon.pattern_keys[match.lastgroup]  # type: ignore[index]
+            _add(hits, (kind, key), match.group())
+
+    facts: dict[str, list[str]] = {}
+    has_digit = any(ch.isdigit() for ch in text)
+    for kind, regex in lexicon.facts.items():
+        if kind in _DIGIT_FACTS and not has_digit:
+            continue
+        for match in regex.finditer(text):
+            value = match.group().strip()
+            _add(facts, kind, value.upper() if kind in _DIGIT_FACTS else value)
+    places = hits.pop(("place", "place"), [])
+
+    now_cues = hits.pop(("now", "now"), [])
+    progressive = hits.pop(("progressive", "progressive"), [])
+    past_cues = hits.pop(("past", "past"), []) + hits.pop(("habitual", "habitual"), [])
+    now_explicit = bool(now_cues)
+    past = bool(past_cues) and not now_explicit
+    now = now_explicit or (bool(progressive) and not past_cues)
+
+    found: dict[str, list[str]] = {}
+    groups: dict[tuple[str, int], dict[int, list[str]]] = {}
+    question_hits: dict[str, list[str]] = {}
+    contexts: dict[str, list[str]] = {}
+    for (kind, key), cues in hits.items():
+        if kind == "category":
+            found.setdefault(key, []).extend(cues)  # type: ignore[arg-type]
+        elif kind == "group":
+            category, rule, group = key  # type: ignore[misc]
+            groups.setdefault((category, rule), {})[group] = cues
+        elif kind == "question":
+            question_hits.setdefault(key, []).extend(cues)  # type: ignore[arg-type]
+        elif kind == "context":
+            contexts[key] = list(cues)  # type: ignore[index]
+    for (category, rule), matched in groups.items():
+        if len(matched) == lexicon.all_of[category][rule]:
+            for group in sorted(matched):
+                found.setdefault(category, []).extend(matched[group])
+    for category_id, category in lexicon.categories.items():
+        for kind in category.when_facts:
+            if kind in facts:
+                found.setdefault(category_id, []).extend(f"{kind}: {v}" for v in facts[kind])
+    if question_hits and ("?" in text or (words and words[0] in lexicon.question_words)):
+        for category_id, cues in question_hits.items():
+            found.setdefault(category_id, []).extend(cues)
+    for context in lexicon.contexts.values():
+        if context.emoji and any(e in text for e in context.emoji):
+            contexts.setdefault(context.id, []).extend(e for e in context.emoji if e in text)
+        if context.urls and _URL.search(text):
+            contexts.setdefault(context.id, []).append("a link")
+
+    overrides = {
+        "now": now_explicit,
+        "registration": "registration" in facts,
+        "postcode": "postcode" in facts,
+        "time": "time" in facts,
+    }
+    kept: list[tuple[int, int, str, Priority]] = []
+    set_aside: list[str] = []
+    for category_id, cues in found.items():
+        category = lexicon.categories[category_id]
+        if now and category.now is not None:
+            priority = category.now
+        elif past and category.past is not None:
+            priority = category.past
+        else:
+            priority = category.priority
+        scope = _ENQUIRIES if priority is Priority.P3 else _REPORTS
+        by = None
+        if category.suppressible and priority is not Priority.NONE:
+            for context_id, context in lexicon.contexts.items():
+                if (
+                    context_id in contexts
+                    and scope in context.suppresses
+                    and not any(overrides[u] for u in context.unless)
+                ):
+                    by = context
+                    break
+        if by is not None:
+            set_aside.append(f"set aside as {by.label}: {category_id}: {', '.join(cues)}")
+            continue
+        kept.append((priority.rank, category.order, category_id, priority))
+    kept.sort()
+    priority = Priority(kept[0][3]) if kept else Priority.NONE
+
+    cue_list: list[str] = []
+    for _, _, category_id, _ in kept:
+        cue_list.extend(f"{category_id}: {c}" for c in found[category_id])
+    cue_list.extend(f"now: {c}" for c in now_cues)
+    if now and not now_explicit:
+        cue_list.extend(f"happening as written: {c}" for c in progressive)
+    cue_list.extend(f"past: {c}" for c in past_cues)
+    for kind in _FACT_KINDS:
+        cue_list.extend(f"{kind}: {v}" for v in facts.get(kind, ()))
+    cue_list.extend(f"place: {p}" for p in places)
+    for context_id, cues in contexts.items():
+        cue_list.append(f"{lexicon.contexts[context_id].label}: {', '.join(cues)}")
+    cue_list.extend(set_aside)
+    fact_kinds = tuple(k for k in _FACT_KINDS if k in facts) + (("place",) if places else ())
+    return Triage(
+        priority=priority,
+        categories=tuple(category_id for _, _, category_id, _ in kept),
+        cues=tuple(dict.fromkeys(cue_list)),
+        facts=fact_kinds,
+        now=now_explicit,
+    )
+
+
+# --- a whole sweep ------------------------------------------------------------------------------
+
+
+def triage(
+    messages: Sequence[InboundMessage],
+    lexicon: Lexicon | None = None,
+    *,
+    conversation_of: Callable[[InboundMessage], Hashable] | None = None,
+) -> tuple[Triage, ...]:
+    """Triage every message (results in the same order), then tie follow-ups to their report:
+    a later message from the same sender in the same conversation, within the lexicon's
+    ``follow_up_minutes`` of the report or of its last follow-up, that adds facts (a
+    registration, an address, a place, a time, a description, "now") and is not itself more
+    urgent, takes the report's priority and categories and names it in ``follows``.
+
+    ``conversation_of`` says which messages share a conversation; by default the archive and
+    conversation id (pass one keyed by account when an account's archives are several).
+    """
+    lexicon = lexicon or load_lexicon()
+    results = [classify(m.text, lexicon) for m in messages]
+    key_of = conversation_of or (lambda m: (m.archive, m.conversation))
+    threads: dict[Hashable, list[int]] = {}
+    for position, message in enumerate(messages):
+        threads.setdefault(key_of(message), []).append(position)
+    for positions in threads.values():
+        if len(positions) < 2:
+            continue
+        positions.sort(key=lambda p: (messages[p].sent_ms, messages[p].message_id))
+        # sender -> (the report's position, the time of its latest message)
+        open_reports: dict[str, tuple[int, int]] = {}
+        for position in positions:
+            message, result = messages[position], results[position]
+            head = open_reports.get(message.sender)
+            if head is not None:
+                report_position, last_ms = head
+                report = results[report_position]
+                in_time = message.sent_ms - last_ms <= lexicon.follow_up_ms
+                adds_facts = bool(result.facts) or result.now
+                if in_time and adds_facts and result.priority.rank >= report.priority.rank:
+                    minutes = (message.sent_ms - messages[report_position].sent_ms) // 60_000
+                    results[position] = Triage(
+                        priority=report.priority,
+                        categories=tuple(dict.fromkeys(report.categories + result.categories)),
+                        cues=(
+                            f"follow-up: adds facts to the report sent {minutes} min before",
+                            *result.cues,
+                        ),
+                        follows=messages[report_position].message_id,
+                        facts=result.facts,
+                        now=result.now,
+                    )
+                    open_reports[message.sender] = (report_position, message.sent_ms)
+                    continue
+            if result.priority in (Priority.P1, Priority.P2):
+                open_reports[message.sender] = (position, message.sent_ms)
+    return tuple(results)
