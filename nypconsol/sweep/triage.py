@@ -117,6 +117,7 @@ class _Entry:
     kind: str  # category, group, now, progressive, past, habitual, context, place, question
     key: Hashable  # category id, (category id, rule, group), context id, ...
     label: str  # the term as the lexicon writes it, shown in cues
+    inflected: bool = False  # another verb form of a lexicon word, added when compiled
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class Lexicon:
     all_of: dict[str, tuple[int, ...]]  # category -> group count of each of its rules
     contexts: dict[str, Context]
     question_words: frozenset[str]
+    possible_report: tuple[Priority, Priority] | None  # (priority, when urgent)
     fuzzy_min_length: int
     fuzzy_two_edits_length: int
     follow_up_ms: int
@@ -205,6 +207,29 @@ class _Normaliser:
         return out
 
 
+_VOWELS = set("aeiou")
+
+
+def _inflections(word: str) -> tuple[str, ...]:
+    """The other verb form of a lexicon word: "dragged" also matches "dragging" and the other
+    way round. Only -ed and -ing, never the bare stem ("dealing" must not match "deal")."""
+    if word.endswith("ing") and len(word) > 5:
+        stem = word[:-3]
+    elif word.endswith("ed") and len(word) > 4:
+        stem = word[:-2]
+    else:
+        return ()
+    forms = {stem + "ed", stem + "ing"}
+    if stem.endswith("e"):
+        forms |= {stem + "d", stem[:-1] + "ing"}
+    elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        forms |= {stem[:-1] + "ed", stem[:-1] + "ing"}  # stabbed, stabbing
+    elif len(stem) > 2 and stem[-1] not in _VOWELS and stem[-2] in _VOWELS:
+        forms |= {stem + stem[-1] + "ed", stem + stem[-1] + "ing"}
+    forms.discard(word)
+    return tuple(sorted(forms))
+
+
 def compile_lexicon(data: Mapping) -> Lexicon:
     """Check the lexicon's shape and build the matcher; a LexiconError names what is wrong."""
     data = _mapping(data, "lexicon")
@@ -256,8 +281,6 @@ def compile_lexicon(data: Mapping) -> Lexicon:
         where = f"contexts.{context_id}"
         section = _mapping(raw, where)
         suppresses = frozenset(_list(section.get("suppresses"), f"{where}.suppresses"))
-        if suppresses - {_REPORTS, _ENQUIRIES}:
-            raise LexiconError(f"{where}.suppresses: use reports and/or enquiries")
         unless = tuple(_list(section.get("unless"), f"{where}.unless"))
         if set(unless) - set(_OVERRIDES):
             raise LexiconError(f"{where}.unless: use any of {', '.join(_OVERRIDES)}")
@@ -321,6 +344,31 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             _list(section.get("patterns"), f"{where}.patterns"), "category", category_id, where
         )
 
+    for context in contexts.values():
+        unknown = context.suppresses - {_REPORTS, _ENQUIRIES} - set(categories)
+        if unknown:
+            raise LexiconError(
+                f"contexts.{context.id}.suppresses: {', '.join(sorted(unknown))} is not reports, "
+                "enquiries or a category"
+            )
+
+    possible = _mapping(data.get("possible_report"), "possible_report")
+    for part in ("actors", "actions", "victim", "urgent"):
+        add_terms(
+            _list(possible.get(part), f"possible_report.{part}"),
+            "signal",
+            part,
+            f"possible_report.{part}",
+        )
+    possible_report = (
+        (
+            _priority(possible.get("priority", "P2"), "possible_report.priority"),
+            _priority(possible.get("urgent_priority", "P1"), "possible_report.urgent_priority"),
+        )
+        if possible
+        else None
+    )
+
     add_terms(_list(data.get("places"), "places"), "place", "place", "places")
 
     facts_section = _mapping(data.get("facts"), "facts")
@@ -332,20 +380,38 @@ def compile_lexicon(data: Mapping) -> Lexicon:
         if regexes:
             facts[kind] = re.compile("|".join(f"(?:{r})" for r in regexes))
 
+    present = {e.words for e in entries}
+    for entry in list(entries):
+        if entry.kind in ("category", "group", "signal") and len(entry.words) == 1:
+            for form in _inflections(entry.words[0]):
+                if (form,) not in present:
+                    present.add((form,))
+                    entries.append(
+                        _Entry(
+                            words=(form,),
+                            kind=entry.kind,
+                            key=entry.key,
+                            label=entry.label,
+                            inflected=True,
+                        )
+                    )
     index: dict[str, list[_Entry]] = {}
     for entry in entries:
         index.setdefault(entry.words[0], []).append(entry)
     min_length = int(settings.get("fuzzy_min_length", 6))
     fuzzy: dict[str, list[_Entry]] = {}
     for entry in entries:
-        if entry.kind == "category" and len(entry.words) == 1 and len(entry.words[0]) >= min_length:
+        if (
+            entry.kind == "category"
+            and not entry.inflected
+            and len(entry.words) == 1
+            and len(entry.words[0]) >= min_length
+        ):
             fuzzy.setdefault(entry.words[0][0], []).append(entry)
     known = {w for e in entries for w in e.words}
     known |= {w for replacement in spellings.values() for w in replacement}
     known |= set(spellings)
-    known |= {
-        w for t in _list(data.get("not_misspellings"), "not_misspellings") for w in words(t)
-    }
+    known |= {w for t in _list(data.get("not_misspellings"), "not_misspellings") for w in words(t)}
     pattern_regex = (
         re.compile("|".join(f"(?P<{name}>{regex})" for name, _, _, _, regex in patterns))
         if patterns
@@ -365,6 +431,7 @@ def compile_lexicon(data: Mapping) -> Lexicon:
         all_of=all_of,
         contexts=contexts,
         question_words=frozenset(words(" ".join(_list(data.get("question_words"), "q")))),
+        possible_report=possible_report,
         fuzzy_min_length=min_length,
         fuzzy_two_edits_length=int(settings.get("fuzzy_two_edits_length", 10)),
         follow_up_ms=int(settings.get("follow_up_minutes", 180)) * 60_000,
@@ -460,10 +527,17 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
             value = match.group().strip()
             _add(facts, kind, value.upper() if kind in _DIGIT_FACTS else value)
     places = hits.pop(("place", "place"), [])
+    signals = {
+        part: hits.pop(("signal", part), []) for part in ("actors", "actions", "victim", "urgent")
+    }
+    letters = [ch for ch in text if ch.isalpha()]
+    capitals = len(letters) >= 20 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
     now_cues = hits.pop(("now", "now"), [])
     progressive = hits.pop(("progressive", "progressive"), [])
     past_cues = hits.pop(("past", "past"), []) + hits.pop(("habitual", "habitual"), [])
+    if capitals:
+        now_cues.append("written in capitals")
     now_explicit = bool(now_cues)
     past = bool(past_cues) and not now_explicit
     now = now_explicit or (bool(progressive) and not past_cues)
@@ -521,7 +595,7 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
             for context_id, context in lexicon.contexts.items():
                 if (
                     context_id in contexts
-                    and scope in context.suppresses
+                    and (scope in context.suppresses or category_id in context.suppresses)
                     and not any(overrides[u] for u in context.unless)
                 ):
                     by = context
@@ -530,10 +604,33 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
             set_aside.append(f"set aside as {by.label}: {category_id}: {', '.join(cues)}")
             continue
         kept.append((priority.rank, category.order, category_id, priority))
+    # The safety net: no report category, no context saying it is not a report, but someone
+    # doing something harmful to someone or something ("a fella keeps dragging her to a car").
+    reported = any(p in (Priority.P1, Priority.P2) for _, _, _, p in kept)
+    possible_cues: list[str] = []
+    if (
+        lexicon.possible_report is not None
+        and not reported
+        and not contexts
+        and signals["actions"]
+        and (signals["actors"] or signals["victim"])
+    ):
+        urgent = bool(signals["urgent"]) or now
+        level = lexicon.possible_report[1 if urgent else 0]
+        kept.append((level.rank, len(lexicon.categories), "possible_report", level))
+        found["possible_report"] = []
+        possible_cues = [
+            "possible report: "
+            + "; ".join(
+                f"{part} {', '.join(signals[part])}"
+                for part in ("actors", "victim", "actions", "urgent")
+                if signals[part]
+            )
+        ]
     kept.sort()
     priority = Priority(kept[0][3]) if kept else Priority.NONE
 
-    cue_list: list[str] = []
+    cue_list: list[str] = list(possible_cues)
     for _, _, category_id, _ in kept:
         cue_list.extend(f"{category_id}: {c}" for c in found[category_id])
     cue_list.extend(f"now: {c}" for c in now_cues)

@@ -42,7 +42,9 @@ def measure(rows: list[tuple[str, str]]) -> dict:
     pairs = [(gold, classify(text, lexicon).priority.value, text) for gold, text in rows]
     figures: dict = {"n": len(pairs), "confusion": {}, "missed": []}
     for gold in LEVELS:
-        figures["confusion"][gold] = {p: sum(1 for g, q, _ in pairs if (g, q) == (gold, p)) for p in LEVELS}
+        figures["confusion"][gold] = {
+            p: sum(1 for g, q, _ in pairs if (g, q) == (gold, p)) for p in LEVELS
+        }
 
     def ratio(hit: int, total: int) -> float:
         return hit / total if total else 1.0
