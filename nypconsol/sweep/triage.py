@@ -274,7 +274,12 @@ def compile_lexicon(data: Mapping) -> Lexicon:
     for kind in ("now", "progressive", "past", "habitual"):
         section = _mapping(timing.get(kind), f"timing.{kind}")
         add_terms(_list(section.get("terms"), f"timing.{kind}.terms"), kind, kind, f"timing.{kind}")
-        add_patterns(_list(section.get("patterns"), f"timing.{kind}.patterns"), kind, kind, kind)
+        add_patterns(
+            _list(section.get("patterns"), f"timing.{kind}.patterns"),
+            kind,
+            kind,
+            f"timing.{kind}.patterns",
+        )
 
     contexts: dict[str, Context] = {}
     for context_id, raw in _mapping(data.get("contexts"), "contexts").items():
@@ -341,7 +346,10 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             where,
         )
         add_patterns(
-            _list(section.get("patterns"), f"{where}.patterns"), "category", category_id, where
+            _list(section.get("patterns"), f"{where}.patterns"),
+            "category",
+            category_id,
+            f"{where}.patterns",
         )
 
     for context in contexts.values():
