@@ -275,8 +275,8 @@ def match_account(
                 + " or ".join(PLATFORM_NAMES[Platform(a.platform)] for a in fits)
                 + ", and the archive does not say which",
             )
-        if others and wrong is None:
-            wrong = (name, others[0], where)
+        if others and (wrong is None or where == "--account"):
+            wrong = (name, others[0], where)  # what the user said outright counts most
     if wrong is not None:
         return _wrong_platform(archive, kind, wrong[0], wrong[1], wrong[2])
     return _finding(
@@ -294,9 +294,14 @@ def _wrong_platform(
     return _finding(
         "archive-wrong-platform",
         archive,
-        f"is a {kind} archive, but {handle} ({where}) is a {other} account in the inventory: "
+        f"is {_article(kind)} {kind} archive, but {handle} ({where}) is {_article(other)} {other} "
+        "account in the inventory: "
         "check that the archive and the account belong together",
     )
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1] in ("X", "I", "A", "E", "O", "U") else "a"
 
 
 _OTHER_NAMES = {**{str(p): n for p, n in PLATFORM_NAMES.items()}, "tiktok": "TikTok"}
