@@ -14,7 +14,9 @@ from nypconsol.sweep.model import InboundMessage, Priority
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _URL = re.compile(r"(?i)\bhttps?://|\bwww\.|\b[\w-]+\.(?:co\.uk|com|org|net|uk)/")
 _FACT_KINDS = ("registration", "postcode", "time", "street", "direction", "description")
-_DIGIT_FACTS = ("registration", "postcode")  # these need a digit: skipped for texts without one
+_UPPER_FACTS = ("registration", "postcode")  # shown in capitals
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_DIGIT = re.compile(r"[0-9]")
 _REPORTS = "reports"
 _ENQUIRIES = "enquiries"
 _OVERRIDES = ("now", "registration", "postcode", "time")
@@ -120,17 +122,59 @@ class _Entry:
     inflected: bool = False  # another verb form of a lexicon word, added when compiled
 
 
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """A lexicon regular expression, run only when the message has one of its first words.
+
+    A leading \\b is taken off (and checked by hand) so that re can skip ahead to the
+    pattern's first letters; one alternation of every pattern was several times slower.
+    """
+
+    regex: re.Pattern[str]
+    boundary: bool  # the pattern began with \\b
+    triggers: frozenset[str] | None  # words one of which it must start with; None: always run
+    kind: str
+    key: Hashable
+
+    def search(self, joined: str, words: set[str]) -> re.Match[str] | None:
+        if self.triggers is not None and self.triggers.isdisjoint(words):
+            return None
+        for match in self.regex.finditer(joined):
+            start = match.start()
+            if not (self.boundary and start and joined[start - 1] != " "):
+                return match
+        return None
+
+
+_FIRST_WORDS = re.compile(r"\(\?:([a-z ]+(?:\|[a-z ]+)*)\)[ (]")
+_FIRST_WORD = re.compile(r"([a-z]+) ")
+
+
+def _gated(regex: str, kind: str, key: Hashable) -> _Pattern:
+    boundary = regex.startswith("\\b")
+    body = regex[2:] if boundary else regex
+    triggers = None
+    if boundary:
+        match = _FIRST_WORDS.match(body)
+        if match:
+            triggers = frozenset(alt.split()[0] for alt in match[1].split("|") if alt.strip())
+        elif match := _FIRST_WORD.match(body):
+            triggers = frozenset({match[1]})
+    return _Pattern(re.compile(body), boundary, triggers, kind, key)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     normaliser: _Normaliser
     spellings: dict[str, tuple[str, ...]]
-    idioms: re.Pattern[str] | None
+    idiom_phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word -> idioms, longest first
+    idiom_patterns: tuple[_Pattern, ...]
     index: dict[str, tuple[_Entry, ...]]
     fuzzy: dict[str, tuple[_Entry, ...]]  # first letter -> single-word category terms
     known_words: frozenset[str]
-    patterns: re.Pattern[str] | None  # every category's and timing's patterns, named groups
-    pattern_keys: dict[str, tuple[str, Hashable, str]]  # group name -> (kind, key, label)
-    facts: dict[str, re.Pattern[str]]
+    patterns: tuple[_Pattern, ...]
+    facts: dict[str, re.Pattern[str]]  # over the text as written; all need a digit
+    street_suffixes: frozenset[str]
     categories: dict[str, Category]
     all_of: dict[str, tuple[int, ...]]  # category -> group count of each of its rules
     contexts: dict[str, Context]
@@ -210,6 +254,18 @@ class _Normaliser:
 _VOWELS = set("aeiou")
 
 
+def _expand(term: str) -> list[str]:
+    """Every spelling a term with {a,b} choices stands for: "{red,blue} van" is two terms."""
+    match = _BRACES.search(term)
+    if match is None:
+        return [term]
+    return [
+        spelled
+        for choice in match[1].split(",")
+        for spelled in _expand(term[: match.start()] + choice.strip() + term[match.end() :])
+    ]
+
+
 def _inflections(word: str) -> tuple[str, ...]:
     """The other verb form of a lexicon word: "dragged" also matches "dragging" and the other
     way round. Only -ed and -ing, never the bare stem ("dealing" must not match "deal")."""
@@ -246,11 +302,12 @@ def compile_lexicon(data: Mapping) -> Lexicon:
     entries: list[_Entry] = []
 
     def add_terms(terms: list[str], kind: str, key: Hashable, where: str) -> None:
-        for term in terms:
-            split = words(term)
-            if not split:
-                raise LexiconError(f"{where}: {term!r} has no words")
-            entries.append(_Entry(words=split, kind=kind, key=key, label=term))
+        for written in terms:
+            for term in _expand(written):
+                split = words(term)
+                if not split:
+                    raise LexiconError(f"{where}: {written!r} has no words")
+                entries.append(_Entry(words=split, kind=kind, key=key, label=term))
 
     patterns: list[tuple[str, str, Hashable, str, str]] = []  # (name, kind, key, label, regex)
 
@@ -259,16 +316,17 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             _compile(regex, f"{where}[{i}]")
             patterns.append((f"p{len(patterns)}", kind, key, regex, regex))
 
-    # idioms: one regex that blanks them out of the words before anything is matched
-    idiom_parts = [
-        r"\b" + re.escape(" ".join(words(t))) + r"\b"
-        for t in sorted(_list(data.get("idioms"), "idioms"), key=len, reverse=True)
-        if words(t)
-    ]
-    for i, regex in enumerate(_list(data.get("idiom_patterns"), "idiom_patterns")):
-        _compile(regex, f"idiom_patterns[{i}]")
-        idiom_parts.append(f"(?:{regex})")
-    idioms = re.compile("|".join(idiom_parts)) if idiom_parts else None
+    # idioms: taken out of the words before anything is matched
+    idioms: dict[str, list[tuple[str, ...]]] = {}
+    for written in _list(data.get("idioms"), "idioms"):
+        for term in _expand(written):
+            split = words(term)
+            if split:
+                idioms.setdefault(split[0], []).append(split)
+    idiom_patterns = tuple(
+        _gated(_compile(regex, f"idiom_patterns[{i}]").pattern, "idiom", "idiom")
+        for i, regex in enumerate(_list(data.get("idiom_patterns"), "idiom_patterns"))
+    )
 
     timing = _mapping(data.get("timing"), "timing")
     for kind in ("now", "progressive", "past", "habitual"):
@@ -381,12 +439,23 @@ def compile_lexicon(data: Mapping) -> Lexicon:
 
     facts_section = _mapping(data.get("facts"), "facts")
     facts: dict[str, re.Pattern[str]] = {}
-    for kind in _FACT_KINDS:
-        regexes = _list(facts_section.get(kind), f"facts.{kind}")
-        for i, regex in enumerate(regexes):
-            _compile(regex, f"facts.{kind}[{i}]")
-        if regexes:
-            facts[kind] = re.compile("|".join(f"(?:{r})" for r in regexes))
+    for kind, regexes in _mapping(facts_section.get("patterns"), "facts.patterns").items():
+        if kind not in _FACT_KINDS:
+            raise LexiconError(f"facts.patterns.{kind}: use any of {', '.join(_FACT_KINDS)}")
+        items = _list(regexes, f"facts.patterns.{kind}")
+        for i, regex in enumerate(items):
+            _compile(regex, f"facts.patterns.{kind}[{i}]")
+        if items:
+            facts[kind] = re.compile("|".join(f"(?:{r})" for r in items))
+    for kind, terms in _mapping(facts_section.get("terms"), "facts.terms").items():
+        if kind not in _FACT_KINDS:
+            raise LexiconError(f"facts.terms.{kind}: use any of {', '.join(_FACT_KINDS)}")
+        add_terms(_list(terms, f"facts.terms.{kind}"), "fact", kind, f"facts.terms.{kind}")
+    street_suffixes = frozenset(
+        w
+        for t in _list(facts_section.get("street_suffixes"), "facts.street_suffixes")
+        for w in words(t)
+    )
 
     present = {e.words for e in entries}
     for entry in list(entries):
@@ -420,21 +489,18 @@ def compile_lexicon(data: Mapping) -> Lexicon:
     known |= {w for replacement in spellings.values() for w in replacement}
     known |= set(spellings)
     known |= {w for t in _list(data.get("not_misspellings"), "not_misspellings") for w in words(t)}
-    pattern_regex = (
-        re.compile("|".join(f"(?P<{name}>{regex})" for name, _, _, _, regex in patterns))
-        if patterns
-        else None
-    )
+    compiled_patterns = tuple(_gated(regex, kind, key) for _, kind, key, _, regex in patterns)
     return Lexicon(
+        idiom_phrases={k: tuple(sorted(v, key=len, reverse=True)) for k, v in idioms.items()},
+        idiom_patterns=idiom_patterns,
         normaliser=_Normaliser(spellings, frozenset(known)),
         spellings=spellings,
-        idioms=idioms,
         index={k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in index.items()},
         fuzzy={k: tuple(v) for k, v in fuzzy.items()},
         known_words=frozenset(known),
-        patterns=pattern_regex,
-        pattern_keys={name: (kind, key, label) for name, kind, key, label, _ in patterns},
+        patterns=compiled_patterns,
         facts=facts,
+        street_suffixes=street_suffixes,
         categories=categories,
         all_of=all_of,
         contexts=contexts,
@@ -491,14 +557,39 @@ def _add(found: dict, key: Hashable, cue: str) -> None:
         cues.append(cue)
 
 
+def _without_idioms(lexicon: Lexicon, words: list[str]) -> list[str]:
+    """The words with each idiom replaced by "|", so that no term matches across it."""
+    phrases = lexicon.idiom_phrases
+    out: list[str] = []
+    i, count = 0, len(words)
+    while i < count:
+        for idiom in phrases.get(words[i], ()):
+            if tuple(words[i : i + len(idiom)]) == idiom:
+                out.append("|")
+                i += len(idiom)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    if lexicon.idiom_patterns and out:
+        joined = " ".join(out)
+        word_set = set(out)
+        changed = False
+        for pattern in lexicon.idiom_patterns:
+            while (match := pattern.search(joined, word_set)) is not None:
+                joined = joined[: match.start()] + "|" + joined[match.end() :]
+                changed = True
+        if changed:
+            out = joined.split()
+    return out
+
+
 def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
     """Triage one message on its own (follow-ups need the conversation: see ``triage``)."""
     lexicon = lexicon or load_lexicon()
-    words = lexicon.normaliser.words(text) if text else []
+    words = _without_idioms(lexicon, lexicon.normaliser.words(text) if text else [])
     joined = " ".join(words)
-    if lexicon.idioms is not None and joined:
-        joined = lexicon.idioms.sub(" | ", joined)
-        words = joined.split()
+    word_set = set(words)
 
     hits: dict[tuple[str, Hashable], list[str]] = {}
     index = lexicon.index
@@ -521,25 +612,33 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
             entry = _fuzzy(lexicon, word)
             if entry is not None:
                 _add(hits, (entry.kind, entry.key), f"{word} (read as {entry.label})")
-    if lexicon.patterns is not None and joined:
-        for match in lexicon.patterns.finditer(joined):
-            kind, key, _ = lexicon.pattern_keys[match.lastgroup]  # type: ignore[index]
-            _add(hits, (kind, key), match.group())
+    if joined:
+        for pattern in lexicon.patterns:
+            match = pattern.search(joined, word_set)
+            if match is not None:
+                _add(hits, (pattern.kind, pattern.key), match.group())
 
     facts: dict[str, list[str]] = {}
-    has_digit = any(ch.isdigit() for ch in text)
-    for kind, regex in lexicon.facts.items():
-        if kind in _DIGIT_FACTS and not has_digit:
-            continue
-        for match in regex.finditer(text):
-            value = match.group().strip()
-            _add(facts, kind, value.upper() if kind in _DIGIT_FACTS else value)
+    if _DIGIT.search(text):
+        for kind, regex in lexicon.facts.items():
+            for match in regex.finditer(text):
+                value = match.group().strip()
+                _add(facts, kind, value.upper() if kind in _UPPER_FACTS else value)
+    suffixes = lexicon.street_suffixes
+    for i in range(1, len(words)):
+        if words[i] in suffixes and words[i - 1] != "|" and not words[i - 1].isdigit():
+            _add(facts, "street", f"{words[i - 1]} {words[i]}")
+    for kind in _FACT_KINDS:
+        for label in hits.pop(("fact", kind), ()):
+            _add(facts, kind, label)
     places = hits.pop(("place", "place"), [])
     signals = {
         part: hits.pop(("signal", part), []) for part in ("actors", "actions", "victim", "urgent")
     }
-    letters = [ch for ch in text if ch.isalpha()]
-    capitals = len(letters) >= 20 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    capitals = False
+    if text != text.lower():  # only then count: most messages are in lower or mixed case
+        letters = sum(map(str.isalpha, text))
+        capitals = letters >= 20 and sum(map(str.isupper, text)) >= 0.8 * letters
 
     now_cues = hits.pop(("now", "now"), [])
     progressive = hits.pop(("progressive", "progressive"), [])
