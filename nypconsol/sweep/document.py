@@ -151,18 +151,32 @@ def sweep_document(
 
     rows: list[tuple[tuple, dict]] = []
     before_since = 0
+    # A sweep holds every message: items of one account share their "account" mapping and
+    # items triaged alike share their lists, so a million items do not hold a million copies.
+    # Treat the document as read-only.
+    accounts = {
+        a.path: {
+            "handle": a.account.handle,
+            "platform": a.account.platform,
+            "district": a.account.district,
+        }
+        for a in sweep.archives
+    }
+    shared_lists: dict[tuple, list] = {(): []}
+
+    def shared(values: tuple) -> list:
+        found = shared_lists.get(values)
+        if found is None:
+            found = shared_lists[values] = list(values)
+        return found
+
     for message, result in zip(sweep.messages, triaged, strict=True):
         if since_ms is not None and message.sent_ms < since_ms:
             before_since += 1
             continue
-        coverage = by_path[message.archive]
-        account = coverage.account
+        account = by_path[message.archive].account
         item = {
-            "account": {
-                "handle": account.handle,
-                "platform": account.platform,
-                "district": account.district,
-            },
+            "account": accounts[message.archive],
             "archive": message.archive,
             "conversation": message.conversation,
             "message_id": message.message_id,
@@ -170,15 +184,15 @@ def sweep_document(
             "sender": message.sender,
             "text": message.text,
             "priority": result.priority.value,
-            "categories": list(result.categories),
-            "cues": list(result.cues),
+            "categories": shared(result.categories),
+            "cues": shared(result.cues),
             "answered": message.answered,
             "answered_by": message.answered_by,
             "follows": result.follows,
             "follow_ups": follow_ups.get(
-                (message.archive, message.conversation, message.message_id), []
+                (message.archive, message.conversation, message.message_id), shared(())
             ),
-            "attachments": list(message.attachments),
+            "attachments": shared(message.attachments),
         }
         if pseudonyms is not None:
             item["sender_pseudonym"] = pseudonyms.pseudonym(message.sender, account.platform)

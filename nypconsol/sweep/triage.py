@@ -21,6 +21,7 @@ _REPORTS = "reports"
 _ENQUIRIES = "enquiries"
 _OVERRIDES = ("now", "registration", "postcode", "time")
 _FUZZY_CACHE_SIZE = 1 << 16
+_RESULT_CACHE_SIZE = 1 << 16
 
 
 class LexiconError(ValueError):
@@ -169,10 +170,15 @@ class Lexicon:
     spellings: dict[str, tuple[str, ...]]
     idiom_phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word -> idioms, longest first
     idiom_patterns: tuple[_Pattern, ...]
-    index: dict[str, tuple[_Entry, ...]]
+    singles: dict[str, tuple[_Entry, ...]]  # one-word terms by their word
+    pairs: dict[tuple[str, str], tuple[_Entry, ...]]  # longer terms by their first two words
     fuzzy: dict[str, tuple[_Entry, ...]]  # first letter -> single-word category terms
     known_words: frozenset[str]
     patterns: tuple[_Pattern, ...]
+    triggered: dict[str, tuple[int, ...]]  # word -> the patterns that can start with it
+    trigger_words: frozenset[str]
+    untriggered: tuple[int, ...]  # patterns run on every message
+    fact_categories: tuple[tuple[str, tuple[str, ...]], ...]  # categories a fact alone raises
     facts: dict[str, re.Pattern[str]]  # over the text as written; all need a digit
     street_suffixes: frozenset[str]
     categories: dict[str, Category]
@@ -184,6 +190,7 @@ class Lexicon:
     fuzzy_two_edits_length: int
     follow_up_ms: int
     _fuzzy_cache: dict[str, _Entry | None] = field(default_factory=dict)
+    _results: dict[Triage, Triage] = field(default_factory=dict)
 
 
 def _text(value: object, where: str) -> str:
@@ -472,9 +479,13 @@ def compile_lexicon(data: Mapping) -> Lexicon:
                             inflected=True,
                         )
                     )
-    index: dict[str, list[_Entry]] = {}
+    singles: dict[str, list[_Entry]] = {}
+    pairs: dict[tuple[str, str], list[_Entry]] = {}
     for entry in entries:
-        index.setdefault(entry.words[0], []).append(entry)
+        if len(entry.words) == 1:
+            singles.setdefault(entry.words[0], []).append(entry)
+        else:
+            pairs.setdefault(entry.words[:2], []).append(entry)
     min_length = int(settings.get("fuzzy_min_length", 6))
     fuzzy: dict[str, list[_Entry]] = {}
     for entry in entries:
@@ -490,15 +501,24 @@ def compile_lexicon(data: Mapping) -> Lexicon:
     known |= set(spellings)
     known |= {w for t in _list(data.get("not_misspellings"), "not_misspellings") for w in words(t)}
     compiled_patterns = tuple(_gated(regex, kind, key) for _, kind, key, _, regex in patterns)
+    triggered: dict[str, set[int]] = {}
+    for position, pattern in enumerate(compiled_patterns):
+        for word in pattern.triggers or ():
+            triggered.setdefault(word, set()).add(position)
     return Lexicon(
         idiom_phrases={k: tuple(sorted(v, key=len, reverse=True)) for k, v in idioms.items()},
         idiom_patterns=idiom_patterns,
         normaliser=_Normaliser(spellings, frozenset(known)),
         spellings=spellings,
-        index={k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in index.items()},
+        singles={k: tuple(v) for k, v in singles.items()},
+        pairs={k: tuple(v) for k, v in pairs.items()},
         fuzzy={k: tuple(v) for k, v in fuzzy.items()},
         known_words=frozenset(known),
         patterns=compiled_patterns,
+        triggered={w: tuple(sorted(v)) for w, v in triggered.items()},
+        trigger_words=frozenset(triggered),
+        untriggered=tuple(n for n, p in enumerate(compiled_patterns) if p.triggers is None),
+        fact_categories=tuple((c.id, c.when_facts) for c in categories.values() if c.when_facts),
         facts=facts,
         street_suffixes=street_suffixes,
         categories=categories,
@@ -592,17 +612,24 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
     word_set = set(words)
 
     hits: dict[tuple[str, Hashable], list[str]] = {}
-    index = lexicon.index
+    singles, pairs = lexicon.singles, lexicon.pairs
     known = lexicon.known_words
+    last = len(words) - 1
     for i, word in enumerate(words):
-        entries = index.get(word)
         matched = False
+        entries = singles.get(word)
         if entries:
+            matched = True
             for entry in entries:
-                size = len(entry.words)
-                if size == 1 or tuple(words[i : i + size]) == entry.words:
-                    _add(hits, (entry.kind, entry.key), entry.label)
-                    matched = True
+                _add(hits, (entry.kind, entry.key), entry.label)
+        if i < last:
+            entries = pairs.get((word, words[i + 1]))
+            if entries:
+                for entry in entries:
+                    size = len(entry.words)
+                    if size == 2 or tuple(words[i : i + size]) == entry.words:
+                        _add(hits, (entry.kind, entry.key), entry.label)
+                        matched = True
         if (
             not matched
             and len(word) >= lexicon.fuzzy_min_length
@@ -613,7 +640,11 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
             if entry is not None:
                 _add(hits, (entry.kind, entry.key), f"{word} (read as {entry.label})")
     if joined:
-        for pattern in lexicon.patterns:
+        candidates = set(lexicon.untriggered)
+        for word in word_set & lexicon.trigger_words:
+            candidates.update(lexicon.triggered[word])
+        for position in sorted(candidates):  # lexicon order: the same cues in the same order
+            pattern = lexicon.patterns[position]
             match = pattern.search(joined, word_set)
             if match is not None:
                 _add(hits, (pattern.kind, pattern.key), match.group())
@@ -667,18 +698,22 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
         if len(matched) == lexicon.all_of[category][rule]:
             for group in sorted(matched):
                 found.setdefault(category, []).extend(matched[group])
-    for category_id, category in lexicon.categories.items():
-        for kind in category.when_facts:
-            if kind in facts:
-                found.setdefault(category_id, []).extend(f"{kind}: {v}" for v in facts[kind])
+    if facts:
+        for category_id, kinds in lexicon.fact_categories:
+            for kind in kinds:
+                if kind in facts:
+                    found.setdefault(category_id, []).extend(f"{kind}: {v}" for v in facts[kind])
     if question_hits and ("?" in text or (words and words[0] in lexicon.question_words)):
         for category_id, cues in question_hits.items():
             found.setdefault(category_id, []).extend(cues)
-    for context in lexicon.contexts.values():
-        if context.emoji and any(e in text for e in context.emoji):
-            contexts.setdefault(context.id, []).extend(e for e in context.emoji if e in text)
-        if context.urls and _URL.search(text):
-            contexts.setdefault(context.id, []).append("a link")
+    if not text.isascii():
+        for context in lexicon.contexts.values():
+            if context.emoji and any(e in text for e in context.emoji):
+                contexts.setdefault(context.id, []).extend(e for e in context.emoji if e in text)
+    if ("." in text or "/" in text) and _URL.search(text):
+        for context in lexicon.contexts.values():
+            if context.urls:
+                contexts.setdefault(context.id, []).append("a link")
 
     overrides = {
         "now": now_explicit,
@@ -745,19 +780,25 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Triage:
         cue_list.extend(f"happening as written: {c}" for c in progressive)
     cue_list.extend(f"past: {c}" for c in past_cues)
     for kind in _FACT_KINDS:
-        cue_list.extend(f"{kind}: {v}" for v in facts.get(kind, ()))
+        if kind in facts:
+            cue_list.extend(f"{kind}: {v}" for v in facts[kind])
     cue_list.extend(f"place: {p}" for p in places)
     for context_id, cues in contexts.items():
         cue_list.append(f"{lexicon.contexts[context_id].label}: {', '.join(cues)}")
     cue_list.extend(set_aside)
     fact_kinds = tuple(k for k in _FACT_KINDS if k in facts) + (("place",) if places else ())
-    return Triage(
+    result = Triage(
         priority=priority,
         categories=tuple(category_id for _, _, category_id, _ in kept),
         cues=tuple(dict.fromkeys(cue_list)),
         facts=fact_kinds,
         now=now_explicit,
     )
+    # Many messages triage alike: hold one copy of each result (a sweep keeps them all).
+    shared = lexicon._results
+    if len(shared) >= _RESULT_CACHE_SIZE:
+        shared.clear()
+    return shared.setdefault(result, result)
 
 
 # --- a whole sweep ------------------------------------------------------------------------------
