@@ -12,6 +12,7 @@ from pathlib import Path
 
 from nypconsol.sweep import mastodon, meta, x
 from nypconsol.sweep.conversations import ConversationLog, ReadContext
+from nypconsol.sweep.memory import collector_paused
 from nypconsol.sweep.model import (
     PLATFORM_NAMES,
     ArchiveCoverage,
@@ -62,6 +63,11 @@ _ROOT_DIRS = (
 _ROOT_FILES = ("outbox.json", "actor.json", *x.X_MARKERS)
 _MAX_DEPTH = 4  # how deep a folder of archives is searched
 _NAME_SPLIT = re.compile(r"[-\s]+")
+
+
+class SweepError(RuntimeError):
+    """A fault while reading an archive (never bad input, which is a finding); the message
+    names the archive and the kind of fault only, never what the archive holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,13 +442,34 @@ def read_archives(
     and the rest are still read. Messages found in two archives of the same account (two
     downloads, or the parts of one) are kept once, under the first archive given.
     """
-    limits = limits or Limits()
+    with collector_paused():
+        return _read_all(paths, accounts, account_hint, limits or Limits())
+
+
+def _read_all(
+    paths: Sequence[str],
+    accounts: Iterable[SweepAccount],
+    account_hint: str | None,
+    limits: Limits,
+) -> SweepInput:
     index = AccountIndex(accounts)
     candidates, findings = discover(paths)
     seen: dict[str, str] = {}
     reads = []
     for candidate in candidates:
-        read = _read_one(candidate, index, account_hint, limits, seen, findings)
+        try:
+            read = _read_one(candidate, index, account_hint, limits, seen, findings)
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as error:
+            # A fault in a reader is a bug to report, but its message may quote what it was
+            # reading (ValueError: invalid literal ... 'the text'): only the type goes on, and
+            # the original is not chained, so no traceback can show a member of the public's
+            # words.
+            raise SweepError(
+                f"reading {candidate.display} failed ({type(error).__name__}); "
+                "this is a fault in nypconsol, please report it"
+            ) from None
         if read is not None:
             reads.append(read)
     return SweepInput(

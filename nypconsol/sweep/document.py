@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nypconsol.sweep.memory import collector_paused
 from nypconsol.sweep.model import ArchiveCoverage, InboundMessage, Priority, SweepInput
 from nypconsol.sweep.triage import Lexicon, Triage, load_lexicon, triage
 
@@ -130,6 +131,17 @@ def sweep_document(
     """
     if triaged is None:
         triaged = triage_input(sweep)
+    with collector_paused():
+        return _document(sweep, triaged, since, pseudonyms, tool_version)
+
+
+def _document(
+    sweep: SweepInput,
+    triaged: Sequence[Triage],
+    since: dt.date | None,
+    pseudonyms: PseudonymKey | None,
+    tool_version: str | None,
+) -> dict:
     if len(triaged) != len(sweep.messages):
         raise ValueError("triaged must hold one result per message, in the same order")
     if tool_version is None:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from nypconsol.sweep.memory import collector_paused
 from nypconsol.sweep.model import InboundMessage, Priority
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -820,6 +821,15 @@ def triage(
     conversation id (pass one keyed by account when an account's archives are several).
     """
     lexicon = lexicon or load_lexicon()
+    with collector_paused():
+        return _triage(messages, lexicon, conversation_of)
+
+
+def _triage(
+    messages: Sequence[InboundMessage],
+    lexicon: Lexicon,
+    conversation_of: Callable[[InboundMessage], Hashable] | None,
+) -> tuple[Triage, ...]:
     results = [classify(m.text, lexicon) for m in messages]
     key_of = conversation_of or (lambda m: (m.archive, m.conversation))
     threads: dict[Hashable, list[int]] = {}

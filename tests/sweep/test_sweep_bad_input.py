@@ -503,3 +503,23 @@ def test_no_message_text_in_exceptions_raised_while_reading(tmp_path):
             read_archives(case.build(folder), ACCOUNTS, limits=case.limits)
         except Exception as error:  # pragma: no cover - the failure this test exists for
             pytest.fail(f"{case.name}: {type(error).__name__} escaped: {error}")
+
+
+def test_a_fault_in_a_reader_names_the_archive_but_not_what_it_read(tmp_path, monkeypatch):
+    from nypconsol.sweep import x
+    from nypconsol.sweep.archives import SweepError
+
+    def broken(ctx, identity):  # type: ignore[no-untyped-def]
+        int(SECRET)  # ValueError: invalid literal for int() with base 10: 'SECRETWORDS ...'
+
+    monkeypatch.setattr(x, "read_messages", broken)
+    path = good_x(tmp_path)
+    with pytest.raises(SweepError) as caught:
+        read_archives([str(path)], ACCOUNTS)
+    assert str(path) in str(caught.value) and "ValueError" in str(caught.value)
+    assert "SECRETWORDS" not in str(caught.value)
+    assert caught.value.__suppress_context__ and caught.value.__cause__ is None
+    import traceback
+
+    shown = "".join(traceback.format_exception(caught.value))
+    assert "SECRETWORDS" not in shown
