@@ -9,6 +9,8 @@ Renderers of one document share a signature:
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines
 * ``districts``: ``(config, *, path, console=None) -> str``
+* ``notices``: ``(notice_set, *, console=None) -> str`` (core/notices.NoticeSet)
+* ``measure``: ``(measured, *, console=None) -> str`` (core/measure.Measure)
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("districts", "table"): "nypconsol.render.text:districts_text",
     ("districts", "json"): "nypconsol.render.data:districts_json",
     ("districts", "yaml"): "nypconsol.render.data:districts_yaml",
+    ("notices", "text"): "nypconsol.render.notices:notices_text",
+    ("notices", "markdown"): "nypconsol.render.notices:notices_markdown",
+    ("notices", "json"): "nypconsol.render.notices:notices_json",
+    ("measure", "text"): "nypconsol.render.notices:measure_text",
+    ("measure", "json"): "nypconsol.render.notices:measure_json",
 }
 
 
