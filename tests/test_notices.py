@@ -333,7 +333,17 @@ def test_template_syntax_errors_are_all_reported_before_anything_runs(write, min
     assert "c.yaml:26 (notices.templates.bio): bad template syntax" in result.stderr
 
 
-def test_a_shipped_template_error_names_the_template(monkeypatch, write, mini_config):
+def test_a_shipped_template_names_its_line_and_the_missing_field():
+    from nypconsol.render.templating import render
+
+    with pytest.raises(TemplateProblem) as problem:
+        render("notices/x/bio.txt", {"emergency": "999"})
+    assert str(problem.value).startswith(
+        "template notices/x/bio.txt, line 2: 'target' is undefined"
+    )
+
+
+def test_a_shipped_template_error_reaches_the_terminal(monkeypatch, write, mini_config):
     """A shipped template is tested by the golden files; this checks how its errors read."""
     from nypconsol.render import notices as render_notices
 
