@@ -240,3 +240,12 @@ def test_measure_names_the_platforms_for_an_unknown_one():
 def test_measure_text_shows_no_control_characters():
     result = run("--platform", "x", "\x1b]52;c;aGk=\x07")
     assert "\x1b" not in result.stdout
+
+
+def test_measure_says_why_a_text_is_refused():
+    assert run("--platform", "x", "ok\ufffe").stdout.endswith(
+        ": it holds U+FFFE, which X refuses.\n"
+    )
+    assert run("--platform", "facebook", "   ").stdout.endswith(
+        ": it is empty, and an empty text is not valid.\n"
+    )

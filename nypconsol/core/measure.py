@@ -41,6 +41,7 @@ class Measure:
     length: int
     limit: int
     valid: bool  # not empty, within the limit, and no character the platform refuses
+    problem: str = ""  # why it is not valid, for people: "empty", "too long", ...
 
     @property
     def over(self) -> int:
@@ -90,12 +91,24 @@ def measure(
     counting = PLATFORMS[platform].counting
     length = text_length(text, counting)
     limit = limit_for(platform, kind, limits)
-    valid = 0 < length <= limit and bool(text.strip())
-    if valid and counting is Counting.X:
-        from nypconsol.core.xtext import has_invalid_characters
+    problem = ""
+    if not text.strip():
+        problem = "empty"
+    elif length > limit:
+        problem = "too long"
+    elif counting is Counting.X:
+        from nypconsol.core.xtext import INVALID_CHARACTERS
 
-        valid = not has_invalid_characters(text)
-    return Measure(platform=platform, kind=kind, length=length, limit=limit, valid=valid)
+        refused = sorted({f"U+{ord(c):04X}" for c in text if c in INVALID_CHARACTERS})
+        problem = f"holds {', '.join(refused)}, which X refuses" if refused else ""
+    return Measure(
+        platform=platform,
+        kind=kind,
+        length=length,
+        limit=limit,
+        valid=not problem,
+        problem=problem,
+    )
 
 
 @lru_cache(maxsize=1)

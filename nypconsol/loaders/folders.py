@@ -189,10 +189,8 @@ def _write_all(
     try:
         pool = ThreadPoolExecutor(max_workers=max(1, min(_WRITERS, len(changed))))
         try:
-            futures = [
-                (relative, pool.submit(_temporary, root / relative, data, mode))
-                for relative, data in changed
-            ]
+            for relative, data in changed:  # kept in the list as made: Ctrl-C may come now
+                futures.append((relative, pool.submit(_temporary, root / relative, data, mode)))
             temporaries = [(relative, future.result()) for relative, future in futures]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -209,15 +209,18 @@ def notices_json(notices: NoticeSet, *, console: object = None) -> str:
 def measure_text(measured: Measure, *, console: object = None) -> str:
     """``X post: 26 of 280 characters as X counts them: it fits.``"""
     platform = PLATFORMS[measured.platform].name
-    head = f"{platform} {measured.kind.value}: {measured.length:,} of {measured.limit:,} characters as {platform} counts them"
+    head = (
+        f"{platform} {measured.kind.value}: {measured.length:,} of {measured.limit:,} "
+        f"characters as {platform} counts them"
+    )
     if measured.valid:
         verdict = "it fits"
-    elif measured.length == 0:
+    elif measured.problem == "empty":
         verdict = "it is empty, and an empty text is not valid"
-    elif measured.over:
+    elif measured.problem == "too long":
         verdict = f"{measured.over:,} too many: shorten it"
     else:
-        verdict = f"it holds text {platform} refuses (blank, or U+FFFE, U+FEFF or U+FFFF)"
+        verdict = f"it {measured.problem}"
     return f"{head}: {verdict}.\n"
 
 
