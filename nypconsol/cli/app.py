@@ -31,6 +31,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "init",
         "Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).",
     ),
+    "measure": (
+        "measure",
+        "Measure a draft the way its platform counts it, against the platform's limit.",
+    ),
+    "notices": (
+        "notices",
+        "Write the closure notices of every account the plan migrates.",
+    ),
     "plan": (
         "plan",
         "Plan each account's destination, action, announcement and closure dates.",

@@ -131,3 +131,18 @@ def color_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal)."
     )(f)
+
+
+def folder_option(help: str) -> Decorator:
+    """``-o DIR``: an output folder, written by loaders/folders.write_folder."""
+    return click.option("-o", "--output", metavar="DIR", help=help)
+
+
+def account_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--account",
+        "accounts",
+        metavar="HANDLE",
+        multiple=True,
+        help="Only this account (its handle, with or without @). Repeat for more.",
+    )(f)

@@ -86,6 +86,15 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "An archive is tied to an inventory account on another platform.",
     ),
+    "notice-too-long": (
+        E,
+        "A closure notice is longer than its platform allows (notices are never cut).",
+    ),
+    "notice-empty": (E, "A closure notice template gives an empty text."),
+    "notice-unsafe-text": (
+        E,
+        "A closure notice begins like a spreadsheet formula (=, +, -, @) or holds control characters.",
+    ),
     "destination-account": (W, "The row is itself a destination account; it is never closed."),
     "lookalike-handle": (W, "The handle looks like another account's: an impersonation risk."),
     "area-district-mismatch": (W, "The area belongs to another district than the one given."),

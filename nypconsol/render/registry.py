@@ -13,6 +13,8 @@ Renderers of one document share a signature:
   one ``DISTRICT.EXT`` per report
 * ``handover-stdout``: ``(handover, *, console=None) -> str``: without ``-o``, a summary
   (``table``) or every report in one document (``json``)
+* ``notices``: ``(notice_set, *, console=None) -> str`` (core/notices.NoticeSet)
+* ``measure``: ``(measured, *, console=None) -> str`` (core/measure.Measure)
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("handover", "pdf"): "nypconsol.render.handover_html:handover_pdf",
     ("handover-stdout", "table"): "nypconsol.render.handover:handover_table",
     ("handover-stdout", "json"): "nypconsol.render.handover:handover_json_all",
+    ("notices", "text"): "nypconsol.render.notices:notices_text",
+    ("notices", "markdown"): "nypconsol.render.notices:notices_markdown",
+    ("notices", "json"): "nypconsol.render.notices:notices_json",
+    ("measure", "text"): "nypconsol.render.notices:measure_text",
+    ("measure", "json"): "nypconsol.render.notices:measure_json",
 }
 
 
