@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "districts",
         "Show the district mapping: each district's destination accounts and areas.",
     ),
+    "enrich": (
+        "enrich",
+        "Check every account on X, Mastodon and Bluesky and fill in followers and lookup statuses.",
+    ),
     "init": (
         "init",
         "Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).",

@@ -90,11 +90,19 @@ def format_option(
     )
 
 
-def output_option(help: str) -> Decorator:
-    return click.option("-o", "--output", metavar="FILE", help=help)
+def output_option(help: str, *, required: bool = False) -> Decorator:
+    return click.option("-o", "--output", metavar="FILE", required=required, help=help)
 
 
 def color_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal)."
+    )(f)
+
+
+def quiet_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--quiet",
+        is_flag=True,
+        help="No progress bars or countdowns (they are shown on stderr only at a terminal).",
     )(f)
