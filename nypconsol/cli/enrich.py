@@ -154,6 +154,8 @@ def enrich(  # type: ignore[no-untyped-def]
         raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
 
     run = result.run
+    for warning in result.document.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for line in summary_lines(run, inventory=result.document.display, cache_path=cache_path):
         click.echo(line, err=True)
     others = len(result.document.rows) - len(run.results)

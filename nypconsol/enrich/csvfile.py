@@ -190,6 +190,8 @@ def _raw_cells(record: _Record, delimiter: str) -> list[str]:
     csv's reading, the cells are quoted afresh (the values are the same)."""
     if not record.cells:
         return []
+    if '"' not in record.body:  # nothing quoted: the cells are the text between delimiters
+        return record.body.split(delimiter)
     split = _split(record.body, delimiter)
     if split is None or [_unquote(c) for c in split] != list(record.cells):
         return [_quote(c, delimiter) for c in record.cells]

@@ -35,6 +35,11 @@ class InventoryDocument:
     # and may never be the config itself.
     from_config: bool = False
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What writing it back may not keep (an XLSX's drawings), for the user to check."""
+        return getattr(self.state, "warnings", ())
+
 
 def inventory_format(name: str | os.PathLike[str]) -> str | None:
     """``csv``, ``xlsx``, ``yaml`` or ``json`` from a file name, as the inventory reader decides."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,21 @@ class XlsxInventory:
     last_column: int  # the last column holding a value, in any row
     columns: Mapping[str, int]  # column key -> 1-based column
     keep_vba: bool
+    warnings: tuple[str, ...] = ()  # what the rewrite may not keep, for the user to check
+
+
+def _drawing_warnings(data: bytes, display: str) -> tuple[str, ...]:
+    """openpyxl keeps charts, keeps pictures only with Pillow installed, and never keeps shapes
+    (text boxes, arrows): say so when the workbook has any, rather than lose them unsaid."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+    if not any(n.startswith(("xl/drawings/", "xl/media/")) for n in names):
+        return ()
+    return (
+        f"{display} holds drawings (pictures, shapes or charts): the rewrite keeps charts, "
+        "but may drop pictures and always drops shapes; check OUTPUT in Excel, or enrich a "
+        "CSV export instead",
+    )
 
 
 def _open(data: bytes, display: str, **options: Any) -> Any:
@@ -88,6 +104,7 @@ def read_xlsx(
             last_column=last_column,
             columns=columns,
             keep_vba=keep_vba,
+            warnings=_drawing_warnings(data, display),
         )
         return rows, inventory
     finally:
@@ -101,7 +118,8 @@ def _at(texts: list[str], column: int) -> str:
 def render_xlsx(inventory: XlsxInventory, updates: Mapping[object, RowUpdate]) -> bytes:
     from openpyxl.utils import get_column_letter
 
-    workbook = _open(inventory.data, inventory.display, keep_vba=inventory.keep_vba)
+    # rich_text: a cell with bold words in a sentence keeps them.
+    workbook = _open(inventory.data, inventory.display, keep_vba=inventory.keep_vba, rich_text=True)
     worksheet = workbook[inventory.sheet]
     positions = dict(inventory.columns)
     added = [name for name in WRITTEN_COLUMNS if name not in positions]

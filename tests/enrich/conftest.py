@@ -18,6 +18,23 @@ from nypconsol.enrich.http import HttpSettings
 # Long and shaped like a real app bearer token; its %-escapes also appear URL-decoded.
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F"
 
+# The shipped example's X accounts with their followers today; OldSettleBeat is gone from X.
+X_FOLLOWERS = {
+    "PC_Skipton_Ali": 2400,
+    "GrassingtonPCSO": 415,
+    "StokesleyPolice": 1050,
+    "HarrogateCops": 5700,
+    "LeyburnBeat": 300,
+    "CatterickPCSO": 790,
+    "MaltonNorton": 1910,
+    "ScarboroughPol": 8500,
+    "WhitbySNT": 6130,
+    "SelbyPolice": 2770,
+    "YorkCentreSNT": 12350,
+    "AcombPCSO": 960,
+    "NYP_Roads": 48100,
+}
+
 # Short timeouts and no jitter: a fault costs milliseconds, and delays are exact.
 FAST = HttpSettings(connect_timeout=1.0, read_timeout=0.4, attempts=3, backoff=0.01, jitter=False)
 

@@ -16,28 +16,12 @@ from werkzeug import Response
 from nypconsol.cli import cli
 from nypconsol.core.errors import ExitCode
 
-from .conftest import FAST, TOKEN, body, hang, normal, rate_limited, status
+from .conftest import FAST, TOKEN, X_FOLLOWERS, body, hang, normal, rate_limited, status
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "nypconsol" / "data" / "example-inventory.csv"
 CONFIG = REPO / "config" / "accounts.yaml"
 
-# The shipped example's X accounts with their followers today; OldSettleBeat is gone from X.
-X_FOLLOWERS = {
-    "PC_Skipton_Ali": 2400,
-    "GrassingtonPCSO": 415,
-    "StokesleyPolice": 1050,
-    "HarrogateCops": 5700,
-    "LeyburnBeat": 300,
-    "CatterickPCSO": 790,
-    "MaltonNorton": 1910,
-    "ScarboroughPol": 8500,
-    "WhitbySNT": 6130,
-    "SelbyPolice": 2770,
-    "YorkCentreSNT": 12350,
-    "AcombPCSO": 960,
-    "NYP_Roads": 48100,
-}
 # Rows added to a copy of the example: Mastodon and Bluesky accounts, one of each gone.
 EXTRA_ROWS = (
     "SkiptonBeat@mastodon.social,mastodon,PC 2232 Kim Lee,2232,Neighbourhood officer,Skipton,,"
@@ -436,3 +420,34 @@ def test_the_token_is_nowhere_in_output_messages_or_files(world, token_env, fast
     for where, text in texts.items():
         for piece in pieces:
             assert piece not in text, f"part of the token ({piece!r}) appears in {where}"
+
+
+def test_an_xlsx_inventory_keeps_rich_text_and_warns_of_drawings(world, token_env):
+    import zipfile
+
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["handle", "platform", "owner"])
+    sheet.append(["HarrogateCops", "x", "Sgt Nair"])
+    sheet["C2"] = CellRichText("Sgt ", TextBlock(InlineFont(b=True), "Nair"))
+    workbook.save("inv.xlsx")
+    result = enrich("-i", "inv.xlsx", "-o", "out.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.stderr
+    enriched = load_workbook("out.xlsx", rich_text=True).active
+    assert enriched["D2"].value == 5700 and enriched["E2"].value == "found"
+    owner = enriched["C2"].value
+    assert isinstance(owner, CellRichText) and str(owner) == "Sgt Nair"
+    assert owner[1].font.b  # the bold word stays bold
+
+    with zipfile.ZipFile("inv.xlsx", "a") as archive:  # a picture openpyxl may not keep
+        archive.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n")
+    warned = enrich("-i", "inv.xlsx", "-o", "out.xlsx")
+    assert warned.exit_code == 0
+    assert warned.stderr.startswith(
+        "Warning: inv.xlsx holds drawings (pictures, shapes or charts): the rewrite keeps charts"
+    )

@@ -17,7 +17,7 @@ from nypconsol.enrich import EnrichError, enrich_inventory, summary_lines
 from nypconsol.enrich.cache import LookupCache
 from nypconsol.enrich.errors import OutputRefused, TokenRejected
 
-from .conftest import FAST, TOKEN, FakeClock, normal, status
+from .conftest import FAST, TOKEN, X_FOLLOWERS, FakeClock, normal, status
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "nypconsol" / "data" / "example-inventory.csv"
 
@@ -64,22 +64,7 @@ def test_enriching_the_example_then_planning_it(fake_x, token_env, tmp_path, cap
 
     from nypconsol.cli import cli
 
-    followers = {
-        "PC_Skipton_Ali": 2400,
-        "GrassingtonPCSO": 415,
-        "StokesleyPolice": 1050,
-        "HarrogateCops": 5700,
-        "LeyburnBeat": 300,
-        "CatterickPCSO": 790,
-        "MaltonNorton": 1910,
-        "ScarboroughPol": 8500,
-        "WhitbySNT": 6130,
-        "SelbyPolice": 2770,
-        "YorkCentreSNT": 12350,
-        "AcombPCSO": 960,
-        "NYP_Roads": 48100,
-    }  # OldSettleBeat is gone from X
-    for handle, count in followers.items():
+    for handle, count in X_FOLLOWERS.items():
         fake_x.add(handle, count)
     inventory = tmp_path / "inventory.csv"
     inventory.write_bytes(EXAMPLE.read_bytes())
