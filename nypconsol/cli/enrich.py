@@ -23,6 +23,7 @@ from nypconsol.cli.options import (
 from nypconsol.core.errors import ExitCode
 from nypconsol.enrich.handles import LOOKUP_PLATFORMS, platform_choice, platform_name
 from nypconsol.enrich.lookup import DEFAULT_MAX_WAIT
+from nypconsol.render.phrases import plural
 
 
 class PlatformType(click.ParamType):
@@ -161,18 +162,18 @@ def enrich(  # type: ignore[no-untyped-def]
     others = len(result.document.rows) - len(run.results)
     left = f"; {others} on other platforms left as they were" if others else ""
     click.echo(
-        f"Wrote {result.output}: {_plural(len(run.results), 'account')} looked up{left}.",
+        f"Wrote {result.output}: {plural(len(run.results), 'account')} looked up{left}.",
         err=True,
     )
     if run.failed_lookups:
         click.echo(
-            f"{_plural(run.failed_lookups, 'account')} could not be looked up (lookup_detail "
+            f"{plural(run.failed_lookups, 'account')} could not be looked up (lookup_detail "
             "says why): run the same command again to ask for those only.",
             err=True,
         )
     if run.invalid_handles:
         click.echo(
-            f"{_plural(run.invalid_handles, 'row')} not looked up: the handle is missing or not "
+            f"{plural(run.invalid_handles, 'row')} not looked up: the handle is missing or not "
             "valid for its platform (nypconsol validate lists them); fix the inventory.",
             err=True,
         )
@@ -207,10 +208,6 @@ def _config_accounts(config: str | None) -> Any:
             "init writes an example inventory.csv)"
         )
     return read_config_accounts(source)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class LookupDisplay:

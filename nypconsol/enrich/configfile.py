@@ -8,17 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from nypconsol.enrich.errors import EnrichError, refused_inventory
+from nypconsol.enrich.errors import NoInventory, refused_inventory
 from nypconsol.enrich.inventory_file import InventoryDocument
 from nypconsol.enrich.rewrite import read_text_inventory
 from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.sources import InputFile
-
-
-class NoInventory(EnrichError):
-    """No ``-i`` was given and the config has no ``accounts:`` list to enrich."""
-
-    exit_code = 2  # ExitCode.USAGE: name the inventory with -i
 
 
 def read_config_accounts(config: InputFile) -> InventoryDocument:

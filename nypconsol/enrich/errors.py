@@ -34,6 +34,12 @@ class ApiBaseError(EnrichError):
     exit_code = ExitCode.USAGE
 
 
+class NoInventory(EnrichError):
+    """No ``-i`` was given and the config has no ``accounts:`` list to enrich."""
+
+    exit_code = ExitCode.USAGE
+
+
 class CacheError(EnrichError):
     """The lookup cache cannot be opened, read or written."""
 

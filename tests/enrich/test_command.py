@@ -451,3 +451,45 @@ def test_an_xlsx_inventory_keeps_rich_text_and_warns_of_drawings(world, token_en
     assert warned.stderr.startswith(
         "Warning: inv.xlsx holds drawings (pictures, shapes or charts): the rewrite keeps charts"
     )
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "quiet", "expected"),
+    [
+        (io.StringIO, False, "one line a wait"),
+        (io.StringIO, True, "nothing"),
+        (Terminal, False, "a bar"),
+        (Terminal, True, "nothing"),
+    ],
+)
+def test_what_runs_on_stderr_while_looking_up(stream, quiet, expected, monkeypatch):
+    from dataclasses import replace
+
+    from nypconsol.cli.enrich import LookupDisplay
+    from nypconsol.enrich.models import Countdown, Progress
+
+    err = stream()
+    monkeypatch.setattr("sys.stderr", err)  # click.echo(err=True) writes here too
+    wait = Countdown(platform="x", scope="https://api.x.com", remaining_seconds=3, resume_at="T1")
+    with LookupDisplay(quiet=quiet, no_color=True, stream=err) as display:
+        display.progress(Progress(platform="x", done=0, total=40))
+        for seconds in (3, 2, 1):
+            display.countdown(replace(wait, remaining_seconds=seconds))
+        display.progress(Progress(platform="x", done=40, total=40))
+        display.countdown(replace(wait, resume_at="T2"))
+    shown = err.getvalue()
+    if expected == "nothing":
+        assert shown == ""
+    elif expected == "one line a wait":
+        assert shown == (
+            "X (https://api.x.com) limits requests: waiting 3 s, until T1\n"
+            "X (https://api.x.com) limits requests: waiting 3 s, until T2\n"
+        )
+    else:
+        # Drawn ten times a second: the last state is sure to be seen.
+        assert "X: rate limited, 3 s to wait (until T2)" in shown and "40/40" in shown
