@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, quote_plus, unquote
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -48,6 +49,40 @@ def json_response(
 
 
 Fault = Callable[[Request], "Response | None"]
+
+
+def echo(code: int) -> Fault:
+    """A misbehaving server that sends the request's Authorization header back, every way: in
+    the body, a header, the content type and the reason phrase."""
+
+    def fault(request: Request) -> Response:
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ")
+        text = f"{header} | {quote(token, safe='')} | {quote_plus(token)} | {unquote(token)}"
+        return Response(
+            json.dumps({"title": header, "detail": text}) if code != 200 else text,
+            status=f"{code} {header}",
+            headers={"X-Echo": header},
+            content_type=f"application/json; echo={header}",
+        )
+
+    return fault
+
+
+def assert_no_token(texts: dict[str, str]) -> None:
+    """Not even part of the token in any of ``texts`` (where -> text): every 16-character
+    stretch of every form it takes in a URL is looked for (but runs of one letter, such as the
+    A's a real X token starts with)."""
+    forms = {TOKEN, quote(TOKEN, safe=""), quote_plus(TOKEN), unquote(TOKEN)}
+    pieces = {
+        form[i : i + 16]
+        for form in forms
+        for i in range(len(form) - 15)
+        if len(set(form[i : i + 16])) > 1
+    }
+    for where, text in texts.items():
+        for piece in pieces:
+            assert piece not in text, f"part of the token ({piece!r}) appears in {where}"
 
 
 def normal(request: Request) -> None:

@@ -7,16 +7,24 @@ import csv
 import io
 import json
 from pathlib import Path
-from urllib.parse import quote, quote_plus, unquote
 
 import pytest
 from click.testing import CliRunner
-from werkzeug import Response
 
 from nypconsol.cli import cli
 from nypconsol.core.errors import ExitCode
 
-from .conftest import FAST, TOKEN, X_FOLLOWERS, body, hang, normal, rate_limited, status
+from .conftest import (
+    FAST,
+    X_FOLLOWERS,
+    assert_no_token,
+    body,
+    echo,
+    hang,
+    normal,
+    rate_limited,
+    status,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "nypconsol" / "data" / "example-inventory.csv"
@@ -377,23 +385,6 @@ def test_without_i_the_configs_accounts_become_an_inventory_of_their_own(
     assert "other.yaml has no accounts: list to enrich" in no_list.stderr
 
 
-def echo(code: int):
-    """A misbehaving server that sends the request's Authorization header back, every way."""
-
-    def fault(request):
-        header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Bearer ")
-        text = f"{header} | {quote(token, safe='')} | {quote_plus(token)} | {unquote(token)}"
-        return Response(
-            json.dumps({"title": header, "detail": text}),
-            status=f"{code} {header}",
-            headers={"X-Echo": header},
-            content_type=f"application/json; echo={header}",
-        )
-
-    return fault
-
-
 def test_the_token_is_nowhere_in_output_messages_or_files(world, token_env, fast, tmp_path):
     fake_x, *_ = world
     example_inventory(tmp_path)
@@ -410,16 +401,7 @@ def test_the_token_is_nowhere_in_output_messages_or_files(world, token_env, fast
     for path in tmp_path.rglob("*"):
         if path.is_file():
             texts[path.name] = path.read_bytes().decode("latin-1")
-    forms = {TOKEN, quote(TOKEN, safe=""), quote_plus(TOKEN), unquote(TOKEN)}
-    pieces = {
-        form[i : i + 16]
-        for form in forms
-        for i in range(len(form) - 15)
-        if len(set(form[i : i + 16])) > 1
-    }
-    for where, text in texts.items():
-        for piece in pieces:
-            assert piece not in text, f"part of the token ({piece!r}) appears in {where}"
+    assert_no_token(texts)
 
 
 def test_an_xlsx_inventory_keeps_rich_text_and_warns_of_drawings(world, token_env):
