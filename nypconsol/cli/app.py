@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "districts",
         "Show the district mapping: each district's destination accounts and areas.",
     ),
+    "enrich": (
+        "enrich",
+        "Check every account on X, Mastodon and Bluesky and fill in followers and lookup statuses.",
+    ),
     "handover": (
         "handover",
         "Write handover reports: one per district, one for force-wide accounts, and an index.",

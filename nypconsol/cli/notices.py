@@ -13,9 +13,9 @@ from nypconsol.cli.options import (
     chosen_districts,
     config_option,
     district_option,
-    folder_option,
     format_option,
     inventory_options,
+    output_option,
     start_option,
     version_option,
 )
@@ -29,9 +29,10 @@ from nypconsol.core.errors import ExitCode
 @start_option
 @district_option
 @account_option
-@folder_option(
+@output_option(
     "Write every text, schedule.csv, schedule.md, schedule.ics and the Hootsuite and Sprout "
-    "files into DIR (atomically; a re-run replaces its own files and removes its stale ones)."
+    "files into DIR (atomically; a re-run replaces its own files and removes its stale ones).",
+    metavar="DIR",
 )
 @format_option(
     "notices",
