@@ -1,5 +1,5 @@
-"""The core of record and status, without a database: moments typed for --at, the account and
-districts a person names, and the status report built from a plan and ledger events."""
+"""The core of record and status, without a database: moments typed for --at, the account a
+person names, and the status report built from a plan and ledger events."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nypconsol.core.lookup import UnknownAccount, UnknownDistrict, find_account, select_districts
+from nypconsol.core.lookup import UnknownAccount, find_account
 from nypconsol.core.moments import parse_moment
 from nypconsol.core.plan import make_plan
 from nypconsol.core.progress import Event, StepStatus
@@ -105,19 +105,6 @@ def test_a_handle_is_found_as_its_platform_compares_handles(plan):
     assert find_account(plan, "SETTLE.BEAT", "Facebook").account.platform == "facebook"
     with pytest.raises(UnknownAccount, match="did you mean @LeyburnBeat \\(x\\)"):
         find_account(plan, "LeyburnBeet")
-
-
-def test_districts_by_id_or_name_in_the_mappings_order(plan):
-    config = plan.config
-    assert select_districts(config, []) == ("craven", "richmondshire", "selby", "force")
-    assert select_districts(config, ["Selby", "craven"]) == ("craven", "selby")
-    assert select_districts(config, ["FORCE"]) == ("force",)
-    with pytest.raises(UnknownDistrict) as caught:
-        select_districts(config, ["Selbyy", "Mordor"])
-    assert str(caught.value) == (
-        "unknown district 'Selbyy'; did you mean selby?, 'Mordor' (the districts are craven, "
-        "richmondshire, selby, force)"
-    )
 
 
 # --- the status report ---------------------------------------------------------------------

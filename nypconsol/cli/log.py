@@ -8,6 +8,7 @@ import click
 from nypconsol.cli.ledger_use import ledger_source, say_ledger
 from nypconsol.cli.options import (
     DateType,
+    account_option,
     color_option,
     format_option,
     ledger_option,
@@ -22,12 +23,7 @@ class ChainBroken(InputError):
 
 
 @click.command()
-@click.option(
-    "--account",
-    metavar="HANDLE",
-    help="Only this account's events (on every platform it is on; handles compared as the "
-    "platform compares them).",
-)
+@account_option
 @click.option(
     "--since",
     type=DateType(),
@@ -45,12 +41,13 @@ class ChainBroken(InputError):
 @ledger_option
 @color_option
 @version_option
-def log(account, since, fmt, verify, ledger, no_color):  # type: ignore[no-untyped-def]
+def log(accounts, since, fmt, verify, ledger, no_color):  # type: ignore[no-untyped-def]
     """Show the progress ledger's audit trail, oldest first; --verify checks its hash chain.
 
     Each event: who recorded which step for which account, when it was done and when
     recorded, the database's own user, any note, whether it was forced or undoes an earlier
-    event, and its hash.
+    event, and its hash. --account matches handles as their platform compares them, on every
+    platform; one with no events in the ledger is exit 1.
     """
     from nypconsol.ledger import open_ledger
 
@@ -59,7 +56,7 @@ def log(account, since, fmt, verify, ledger, no_color):  # type: ignore[no-untyp
             _verify(opened)
         elif fmt != "table":
             say_ledger(opened)
-        events = _events(opened, account, since)
+        events = _events(opened, accounts, since)
         name = opened.display
     from nypconsol.render.registry import render
 
@@ -84,14 +81,15 @@ def _verify(ledger) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _events(ledger, account: str | None, since) -> tuple:  # type: ignore[no-untyped-def]
+def _events(ledger, accounts: tuple[str, ...], since) -> tuple:  # type: ignore[no-untyped-def]
     from nypconsol.core.progress import start_of_day
 
     recorded_since = start_of_day(since) if since is not None else None
-    if account is None:
+    if not accounts:
         return ledger.events(recorded_since=recorded_since)
+    named = dict.fromkeys(pair for typed in accounts for pair in _accounts_named(ledger, typed))
     events = []
-    for handle, platform in _accounts_named(ledger, account):
+    for handle, platform in named:
         events += ledger.events(handle=handle, platform=platform, recorded_since=recorded_since)
     return tuple(sorted(events, key=lambda event: event.id))
 

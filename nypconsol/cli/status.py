@@ -11,8 +11,10 @@ from nypconsol.cli.edge import exit_with
 from nypconsol.cli.ledger_use import say_ledger, tracked_plan
 from nypconsol.cli.options import (
     DateType,
+    chosen_districts,
     color_option,
     config_option,
+    district_option,
     format_option,
     inventory_options,
     ledger_option,
@@ -27,14 +29,7 @@ from nypconsol.core.errors import ExitCode
 @config_option
 @inventory_options
 @start_option
-@click.option(
-    "--district",
-    "districts",
-    multiple=True,
-    metavar="ID",
-    help="Only this district (its id or name, or force for the force-wide accounts); repeat "
-    "it, or separate with commas, for several. Default: all.",
-)
+@district_option
 @click.option(
     "--today",
     type=DateType(),
@@ -61,7 +56,6 @@ def status(
     the overdue steps and those due today. With --check it exits 3 when any step is overdue.
     When $GITHUB_STEP_SUMMARY names a file, a Markdown summary is appended to it.
     """
-    from nypconsol.core.lookup import select_districts
     from nypconsol.core.progress import StepStatus, local_date
     from nypconsol.core.status import build_status
     from nypconsol.ledger import open_ledger
@@ -69,8 +63,7 @@ def status(
     from nypconsol.render.status import status_summary_markdown
 
     plan = tracked_plan(config, inventory, sheet, encoding, start)
-    wanted = [part.strip() for text in districts for part in text.split(",") if part.strip()]
-    chosen = select_districts(plan.config, wanted) if wanted else None
+    chosen = chosen_districts(plan.config, districts)
     with open_ledger(ledger) as opened:
         events = opened.events_by_account()
         name = opened.display

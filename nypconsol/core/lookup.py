@@ -1,23 +1,19 @@
-"""Finding what a person names on the command line in the plan: the migrated account a handle
-means (compared as its platform compares handles, with "did you mean"), and districts."""
+"""Finding the account a person names on the command line in the plan: the migrated account a
+handle means, compared as its platform compares handles, with "did you mean"."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from nypconsol.core.errors import InputError
-from nypconsol.core.models import FORCE_ID, Action, Config, Plan, PlanEntry
+from nypconsol.core.models import Action, Plan, PlanEntry
 from nypconsol.core.parsing import at_handle, quoted
 from nypconsol.core.platforms import PLATFORMS, normalise_handle, platform_id
 
 
 class UnknownAccount(InputError):
     """The handle names no account the plan migrates, or names several (exit 1)."""
-
-
-class UnknownDistrict(InputError):
-    """A district id or name that the mapping does not have (exit 1)."""
 
 
 def account_key(platform: str, handle: str) -> tuple[str, str]:
@@ -86,30 +82,3 @@ def _suggest(entries: Iterable[PlanEntry], typed: str, platform: str | None) -> 
             candidates.setdefault(entry.account.handle.casefold(), []).append(entry)
     close = difflib.get_close_matches(typed.casefold(), list(candidates), n=3, cutoff=0.6)
     return " or ".join(label(entry) for key in close for entry in candidates[key])
-
-
-def select_districts(config: Config, wanted: Sequence[str]) -> tuple[str, ...]:
-    """The district ids (``force`` for the force-wide accounts) that ``wanted`` names, each an
-    id or a district's name in any case, in the mapping's order; all of them when ``wanted``
-    is empty. Raises UnknownDistrict (naming every unknown one, with "did you mean")."""
-    known = [d.id for d in config.districts] + [FORCE_ID]
-    if not wanted:
-        return tuple(known)
-    by_name = {d.id.casefold(): d.id for d in config.districts}
-    by_name.update({d.name.casefold(): d.id for d in config.districts})
-    by_name[FORCE_ID] = FORCE_ID
-    chosen: set[str] = set()
-    problems = []
-    for text in wanted:
-        key = " ".join(text.split()).casefold()
-        if key in by_name:
-            chosen.add(by_name[key])
-            continue
-        close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
-        hint = f"; did you mean {by_name[close[0]]}?" if close else ""
-        problems.append(f"{quoted(text)}{hint}")
-    if problems:
-        raise UnknownDistrict(
-            f"unknown district {', '.join(problems)} (the districts are {', '.join(known)})"
-        )
-    return tuple(d for d in known if d in chosen)

@@ -87,6 +87,16 @@ def test_account_filters_as_the_platform_compares_handles(backend, trail):
         assert [e["id"] for e in json.loads(result.stdout)["events"]] == [1, 4, 5]
     result = log(backend, "--account", "settlebeatteam", "--format", "json")
     assert [e["id"] for e in json.loads(result.stdout)["events"]] == [3]
+    several = (
+        "--account",
+        "LeyburnBeat",
+        "--account",
+        "SETTLE.BEAT.TEAM",
+        "--account",
+        "@leyburnbeat",
+    )
+    result = log(backend, *several, "--format", "json")
+    assert [e["id"] for e in json.loads(result.stdout)["events"]] == [2, 3]
 
 
 def test_an_account_with_no_events_is_exit_1_with_did_you_mean(backend, trail):

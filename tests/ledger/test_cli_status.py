@@ -191,13 +191,13 @@ def test_district_chooses_by_id_or_name(backend, started, given, expected):
     assert {a["district"] for a in document["accounts"]} == set(expected)
 
 
-def test_an_unknown_district_is_exit_1_with_did_you_mean(backend, started):
+def test_an_unknown_district_is_a_usage_error_naming_the_choices(backend, started):
     result = status(backend, started, "--district", "cravn", "--district", "Atlantis")
-    assert result.exit_code == ExitCode.INPUT_ERRORS
+    assert result.exit_code == ExitCode.USAGE
     assert result.stdout == ""
-    assert result.stderr == (
-        "Error: unknown district 'cravn'; did you mean craven?, 'Atlantis' (the districts are "
-        "craven, richmondshire, selby, force)\n"
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--district': no district 'cravn', 'Atlantis': use one of "
+        "craven, richmondshire, selby, force\n"
     )
 
 
