@@ -79,3 +79,20 @@ def test_accounts_lists_each_account_once_in_order_of_first_event(backend, input
         assert record(backend, inputs, handle, step).exit_code == 0
     with open_ledger(backend.location) as ledger:
         assert ledger.accounts() == (("LeyburnBeat", "x"), ("SkiptonCops", "x"))
+
+
+def test_ledger_states_feed_the_handover_reports_as_they_are(backend, inputs):
+    """The handover's ledger hook takes ledger_states' result unchanged (for the lead's
+    integration of handover with the ledger)."""
+    from nypconsol.core.handover import build_handover
+
+    assert record(backend, inputs, "SkiptonCops", "announced", "--by", "pc.smith").exit_code == 0
+    with open_ledger(backend.location) as ledger:
+        states = ledger_states(inputs.plan, ledger, today=inputs.notice)
+    handover = build_handover(inputs.plan, progress=states)
+    craven = next(r for r in handover.reports if r.id == "craven")
+    skipton = next(a for a in craven.consolidated if a.handle == "SkiptonCops")
+    announced = skipton.checklist[0]
+    assert announced.step is Step.ANNOUNCED
+    assert announced.progress.state is StepStatus.DONE and announced.progress.by == "pc.smith"
+    assert skipton.checklist[1].progress.state is StepStatus.NOT_YET
