@@ -287,3 +287,45 @@ def test_the_pdf_layout_is_a4_with_the_checklist_and_sign_off_on_their_own_pages
         page, y = starts[name]
         assert list(document.pages[page].anchors) == [name] and y < top + 20, (name, y)
     assert starts["sign-off"][0] > starts["checklist"][0] > starts["destinations"][0] == 0
+
+
+# --- the progress ledger ---------------------------------------------------------------------
+
+
+def _harrogate_checklists(result) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
+    document = json.loads(result.stdout)
+    (harrogate,) = [d for d in document["districts"] if d["id"] == "harrogate"]
+    return {a["handle"]: a["checklist"] for a in harrogate["consolidated"]}
+
+
+def test_without_a_ledger_the_checklist_has_no_states(example):
+    result = run("-i", example, "--format", "json", "--district", "harrogate")
+    assert result.exit_code == 0, result.output
+    checklist = _harrogate_checklists(result)["HarrogateCops"]
+    assert {step["state"] for step in checklist} == {None}
+    assert "Ledger:" not in result.stderr
+
+
+def test_the_checklist_shows_the_states_of_a_reachable_ledger(example):
+    recorded = CliRunner().invoke(
+        cli,
+        ["record", "-i", example, "--start", "2026-11-02", "HarrogateCops", "announced",
+         "--by", "PC 9 Test", "--at", "2026-11-02 09:05", "--note", "pinned"],
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    assert Path("nypconsol-ledger.sqlite").exists()  # the default ledger, in the working folder
+    result = run(
+        "-i", example, "--start", "2026-11-02", "--format", "json", "--district", "harrogate"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    steps = {s["step"]: s for s in _harrogate_checklists(result)["HarrogateCops"]}
+    assert (steps["announced"]["state"], steps["announced"]["by"]) == ("done", "PC 9 Test")
+    assert steps["closed"]["state"] in ("not_yet", "due", "overdue")
+    assert "Ledger: nypconsol-ledger.sqlite" in result.stderr
+
+
+def test_a_ledger_named_but_missing_is_an_error_not_a_silent_report(example, tmp_path):
+    result = run("-i", example, "--ledger", str(tmp_path / "nowhere.sqlite"))
+    assert result.exit_code == ExitCode.FAILURE
+    assert "nowhere.sqlite" in result.stderr
+    assert "Traceback" not in result.output

@@ -58,3 +58,29 @@ def ledger_source(ledger: Ledger) -> str:
 
 def say_ledger(ledger: Ledger) -> None:
     click.echo(f"Ledger: {ledger_source(ledger)}", err=True)
+
+
+def reachable_progress(plan: Plan, option: str | None) -> dict | None:
+    """Each migrated account's checklist states from the progress ledger, for reports that show
+    them when a ledger is reachable: one named by ``--ledger`` or ``NYPCONSOL_LEDGER`` (which
+    must then be readable: exit 4 otherwise), or the default file when it exists (a warning
+    if it cannot be read). None when there is no ledger to read."""
+    from nypconsol.ledger import LedgerError, LedgerNotFound, ledger_states, open_ledger
+    from nypconsol.ledger.location import LedgerSource, resolve_location
+
+    location = resolve_location(option)
+    if location.source is LedgerSource.DEFAULT and not (location.path and location.path.exists()):
+        return None
+    try:
+        with open_ledger(option) as ledger:
+            states = ledger_states(plan, ledger)
+            say_ledger(ledger)
+            return states
+    except LedgerNotFound:
+        if location.source is not LedgerSource.DEFAULT:
+            raise
+    except LedgerError as error:
+        if location.source is not LedgerSource.DEFAULT:
+            raise
+        click.echo(f"Warning: the checklist states are left out: {error}", err=True)
+    return None
