@@ -8,6 +8,7 @@ plan = make_plan(checked)  # raises InputsHaveErrors when there are errors
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -105,12 +106,14 @@ def load_inputs(
     )
 
 
-def check(inputs: Inputs) -> Checked:
-    """Validate every record, then resolve districts, destinations and actions."""
+def check(inputs: Inputs, *, today: dt.date | None = None) -> Checked:
+    """Validate every record, then resolve districts, destinations and actions. ``today``
+    (default: the clock's) is what a last_post date may not be after."""
     return _plan.check(
         inputs.config,
         inputs.records,
         inputs.findings,
         config_file=inputs.config_file,
         inventory_file=inputs.inventory_file,
+        today=today,
     )

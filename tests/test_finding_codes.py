@@ -246,6 +246,12 @@ CASES = [
         also=frozenset({"empty-inventory"}),  # a mapping alone: no accounts to plan
     ),
     Case("empty-inventory", {"inv.csv": "handle,platform,area\r\n"}, "inv.csv", ("inv.csv", None)),
+    Case(
+        "future-date",
+        {"inv.csv": csv(H + ",last_post", "One,x,Skipton,2026-01-01", "Two,x,Settle,2999-01-01")},
+        "inv.csv",
+        ("inv.csv", 3),
+    ),
 ]
 
 
@@ -279,6 +285,7 @@ def test_severities_are_as_documented():
         "destination-account",
         "duplicate-area",
         "empty-inventory",
+        "future-date",
         "lookalike-handle",
         "placeholder-accounts",
     ]

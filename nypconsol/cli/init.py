@@ -35,8 +35,10 @@ def init(directory, force):  # type: ignore[no-untyped-def]
             check_inside(folder, target)
     existing = [str(t) for t in files if t.exists() or t.is_symlink()]
     if existing and not force:
+        verb = "exists" if len(existing) == 1 else "exist"
         raise InputError(
-            f"{', '.join(existing)} already exist(s): nothing was written; use --force to overwrite"
+            f"{' and '.join(existing)} already {verb}: nothing was written; use --force to "
+            "overwrite"
         )
     for target, data in files.items():
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -191,9 +191,11 @@ def _check_or_annotate(result, committed, fmt: str | None, output: str | None) -
         )
     if drift is None:
         from nypconsol.render.markdown import plan_summary_markdown
+        from nypconsol.render.phrases import plural
 
         click.echo(
-            f"Planned {len(result.entries)} accounts ({len(result.warnings)} warning(s)); "
+            f"Planned {plural(len(result.entries), 'account', grouped=False)} "
+            f"({plural(len(result.warnings), 'warning', grouped=False)}); "
             + ("add -o FILE to write the plan." if output is None else "done."),
             err=True,
         )

@@ -45,5 +45,13 @@ def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type
 
         click.echo(findings_text(findings, accounts).splitlines()[-1], err=True)  # the count
         step_summary(lambda: findings_markdown(findings, accounts))
-    failed = any(f.is_error for f in findings) or (strict and findings)
+    has_errors = any(f.is_error for f in findings)
+    if strict and findings and not has_errors:
+        from nypconsol.render.phrases import plural
+
+        click.echo(
+            f"Failed because of --strict: {plural(len(findings), 'warning')}, no errors.",
+            err=True,
+        )
+    failed = has_errors or (strict and findings)
     return exit_with(ExitCode.INPUT_ERRORS if failed else ExitCode.OK)

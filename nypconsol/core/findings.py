@@ -59,6 +59,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "duplicate-area": (W, "The mapping lists the same area under two districts."),
     "placeholder-accounts": (W, "The mapping still has placeholder destination handles."),
     "empty-inventory": (W, "The inventory lists no accounts, so the plan is empty."),
+    "future-date": (W, "A last_post date is after today: often a slip in the year."),
 }
 
 

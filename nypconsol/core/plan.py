@@ -47,7 +47,8 @@ class InputsHaveErrors(Exception):
     """A plan was asked for, but the inputs have errors."""
 
     def __init__(self, findings: list[Finding]) -> None:
-        super().__init__(f"{sum(f.is_error for f in findings)} error(s) in the inputs")
+        errors = sum(f.is_error for f in findings)
+        super().__init__(f"{errors} {'error' if errors == 1 else 'errors'} in the inputs")
         self.findings = findings
 
 
@@ -58,13 +59,16 @@ def check(
     *,
     config_file: InputSource | None = None,
     inventory_file: InputSource | None = None,
+    today: dt.date | None = None,
 ) -> Checked:
     """Validate every record, then resolve districts, destinations and actions. ``findings``
-    are those already made while loading."""
+    are those already made while loading; a last_post after ``today`` (default: the clock's
+    date) is a warning."""
     findings = list(findings)
     accounts: list[Account] = []
+    today = today or dt.date.today()
     for record in records:
-        account, more = parse_record(record)
+        account, more = parse_record(record, today)
         if more:
             findings.extend(more)
         if account is not None:

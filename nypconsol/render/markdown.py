@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from nypconsol.core.findings import Finding, count
 from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
-from nypconsol.render.phrases import headline, outcome, outcome_sentence, show
+from nypconsol.render.phrases import headline, outcome, outcome_sentence, plural, show
 from nypconsol.render.rows import ACCOUNT_COLUMNS, DISTRICT_COLUMNS, account_rows, district_rows
 
 if TYPE_CHECKING:
@@ -98,9 +98,9 @@ def plan_summary_markdown(document: dict) -> str:
 def findings_markdown(findings: list[Finding], accounts: int | None = None) -> str:
     totals = count(findings)
     lines = ["## nypconsol validate", ""]
-    head = f"{totals['errors']} error(s), {totals['warnings']} warning(s)"
+    head = f"{plural(totals['errors'], 'error')}, {plural(totals['warnings'], 'warning')}"
     if accounts is not None:
-        head = f"{accounts} account(s) checked: {head}"
+        head = f"{plural(accounts, 'account')} checked: {head}"
     lines.append(head + ".")
     if findings:
         lines += ["", "| Severity | Code | Where | Message |", "| --- | --- | --- | --- |"]
