@@ -63,9 +63,12 @@ def load_inputs(
     sheet: str | None = None,
     encoding: str | None = None,
     environ: Mapping[str, str] | None = None,
+    input_format: str | None = None,
 ) -> Inputs:
     """Find and read the config and the inventory: -i when given (the config's own
-    ``accounts:`` list is then not used), else the config's ``accounts:``."""
+    ``accounts:`` list is then not used), else the config's ``accounts:``. Either may be
+    ``-``, standard input; ``input_format`` (csv, xlsx, yaml, json) overrides the inventory's
+    extension."""
     environ = os.environ if environ is None else environ
     findings: list[Finding] = []
     config_file: InputFile | None = None
@@ -82,7 +85,9 @@ def load_inputs(
     try:
         if inventory is not None:
             inventory_file = read_input(inventory, "-i")
-            records, more = read_records(inventory_file, sheet=sheet, encoding=encoding)
+            records, more = read_records(
+                inventory_file, sheet=sheet, encoding=encoding, input_format=input_format
+            )
             findings.extend(more)
         elif loaded.accounts is not None and config_file is not None:
             records, more = records_from_document(loaded.accounts, config_file.display)

@@ -14,18 +14,32 @@ import click
 from nypconsol.core.errors import OutputError
 
 
-def load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-untyped-def]
+def load_and_check(config, inventory, sheet, encoding, *, input_format=None):  # type: ignore[no-untyped-def]
     """The inputs the shared options name, loaded and checked (nypconsol.pipeline)."""
     from nypconsol.pipeline import check, load_inputs
 
-    is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
-    if sheet is not None and not is_xlsx:
+    if inventory == "-" and config == "-":
+        raise click.UsageError(
+            "-i - and -c - both read standard input, which can be read once: name a file for one"
+        )
+    if input_format is not None and inventory is None:
+        raise click.UsageError("--input-format applies to an inventory given with -i")
+    if input_format is not None:
+        is_xlsx: bool | None = input_format == "xlsx"
+    elif inventory == "-":
+        is_xlsx = None  # recognised from the content: --sheet or --encoding may apply
+    else:
+        is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
+    if sheet is not None and is_xlsx is False:
         raise click.UsageError("--sheet applies to an .xlsx inventory given with -i")
     if encoding is not None and is_xlsx:
         raise click.UsageError(
             "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
         )
-    return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
+    inputs = load_inputs(
+        config, inventory, sheet=sheet, encoding=encoding, input_format=input_format
+    )
+    return check(inputs)
 
 
 def to_stdout(output: str | None) -> bool:

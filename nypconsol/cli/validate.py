@@ -10,6 +10,7 @@ from nypconsol.cli.options import (
     color_option,
     config_option,
     format_option,
+    input_format_option,
     inventory_options,
     version_option,
 )
@@ -20,6 +21,7 @@ from nypconsol.core.errors import ExitCode
 @click.command()
 @config_option
 @inventory_options
+@input_format_option
 @format_option(
     "findings",
     default="text",
@@ -28,7 +30,7 @@ from nypconsol.core.errors import ExitCode
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any finding).")
 @color_option
 @version_option
-def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type: ignore[no-untyped-def]
+def validate(config, inventory, sheet, encoding, input_format, fmt, strict, no_color):  # type: ignore[no-untyped-def]
     """Check the inventory and mapping, and report every finding at once.
 
     Exit 0 when there are no errors, 1 when there are (or, with --strict, any warning).
@@ -36,7 +38,7 @@ def validate(config, inventory, sheet, encoding, fmt, strict, no_color):  # type
     batch_process()
     from nypconsol.render.registry import render
 
-    checked = load_and_check(config, inventory, sheet, encoding)
+    checked = load_and_check(config, inventory, sheet, encoding, input_format=input_format)
     findings, accounts = checked.findings, checked.record_count
     emit(render("findings", fmt, findings, accounts=accounts), None)
     if fmt == "github":

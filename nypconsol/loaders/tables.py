@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import PurePath
 
 from nypconsol.core.findings import Finding
@@ -12,7 +13,7 @@ from nypconsol.core.inventory import COLUMNS, REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord, Source
 from nypconsol.core.parsing import quoted
 from nypconsol.loaders.located import LoadFailed, LocatedDict, LocatedList
-from nypconsol.loaders.sources import InputFile, decode_text
+from nypconsol.loaders.sources import STDIN_NAME, InputFile, decode_text
 from nypconsol.loaders.yamlfile import load_yaml
 
 FORMATS = {
@@ -24,27 +25,54 @@ FORMATS = {
     ".yml": "yaml",
     ".json": "json",
 }
+_ZIP = b"PK\x03\x04"  # an XLSX workbook is a zip archive
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old Excel 97-2003 .xls
+_YAML_START = re.compile(r"(---|- |-$|[A-Za-z_][\w -]*:(\s|$))")
 # Fields of a few hundred KB are nonsense but must be reported, not crash csv's 128 KB limit.
 csv.field_size_limit(64 * 1024 * 1024)
 
 
 def read_records(
-    source: InputFile, *, sheet: str | None = None, encoding: str | None = None
+    source: InputFile,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
 ) -> tuple[list[RawRecord], list[Finding]]:
-    """Read an inventory file into raw records. Raises LoadFailed when nothing can be read."""
-    kind = FORMATS.get(PurePath(source.display).suffix.casefold())
+    """Read an inventory file into raw records. Raises LoadFailed when nothing can be read.
+
+    The format is ``input_format`` when given, else the file's extension; standard input's
+    is recognised from its first bytes."""
+    kind = input_format or FORMATS.get(PurePath(source.display).suffix.casefold())
+    if kind is None and source.display == STDIN_NAME:
+        kind = sniff_format(source.data)
     if kind is None:
+        where = "standard input" if source.display == STDIN_NAME else "its name"
         raise LoadFailed(
             [
                 Finding(
                     "unreadable-file",
-                    "cannot tell the inventory's format from its name: use a .csv, .xlsx, .yaml "
-                    "or .json file",
+                    f"cannot tell the inventory's format from {where}: use a .csv, .xlsx, "
+                    ".yaml or .json file, or give --input-format csv, xlsx, yaml or json",
                     source.display,
                     None,
                 )
             ]
         )
+    if source.data.startswith(_OLE):
+        raise LoadFailed(
+            [
+                Finding(
+                    "malformed-file",
+                    "this is an Excel 97-2003 workbook (.xls), which nypconsol does not read: "
+                    "save it from Excel as .xlsx, or as CSV UTF-8",
+                    source.display,
+                    None,
+                )
+            ]
+        )
+    if kind != "xlsx" and source.data.startswith(_ZIP):
+        raise LoadFailed([_workbook_as_text(source, kind)])
     if kind == "xlsx":
         return _read_xlsx(source, sheet)
     text = decode_text(source.data, source.display, encoding)
@@ -57,6 +85,53 @@ def read_records(
     document, findings = loader(text, source.display)
     records, more = records_from_document(document, source.display)
     return records, findings + more
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The format of an inventory with no name (standard input), from its first bytes: XLSX,
+    JSON, YAML, else CSV when its first line has a separator; None when it cannot be told."""
+    if data.startswith(_ZIP):
+        return "xlsx"
+    text = data[:65536].decode("utf-8", "replace").removeprefix("\ufeff")
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    if not lines:
+        return None
+    if lines[0][0] in "{[":
+        return "json"
+    if _YAML_START.match(lines[0]):
+        return "yaml"
+    if any(separator in lines[0] for separator in ",;\t"):
+        return "csv"
+    return None
+
+
+def _workbook_as_text(source: InputFile, kind: str) -> Finding:
+    """A zip archive named as a text file (an XLSX renamed .csv): say what it is, instead of
+    reporting its bytes as a text encoding problem."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as archive:
+            is_workbook = "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        is_workbook = False
+    said = "given as" if source.display == STDIN_NAME else "named as"
+    if not is_workbook:
+        return Finding(
+            "malformed-file",
+            f"this is a zip archive, not {kind.upper()} text ({said} {kind}): give the "
+            "inventory itself",
+            source.display,
+            None,
+        )
+    return Finding(
+        "malformed-file",
+        f"this is an Excel workbook (XLSX), not {kind.upper()} text ({said} {kind}): rename "
+        "it to .xlsx (or pass --input-format xlsx), or save it from Excel as CSV UTF-8",
+        source.display,
+        None,
+    )
 
 
 def records_from_document(document: object, file: str) -> tuple[list[RawRecord], list[Finding]]:

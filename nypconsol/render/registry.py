@@ -26,6 +26,7 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("plan", "yaml"): "nypconsol.render.data:plan_yaml",
     ("plan", "markdown"): "nypconsol.render.markdown:plan_markdown",
     ("plan", "csv"): "nypconsol.render.csvfile:plan_csv",
+    ("plan", "xlsx"): "nypconsol.render.xlsxfile:plan_xlsx",
     ("drift", "text"): "nypconsol.render.text:drift_text",
     ("drift", "json"): "nypconsol.render.data:drift_json",
     ("drift", "markdown"): "nypconsol.render.markdown:drift_markdown",
