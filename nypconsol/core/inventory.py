@@ -42,7 +42,7 @@ def parse_record(
     """Check and parse one record. Returns None for the account when it cannot be identified.
     A last_post after ``today`` (when given) is a warning."""
     values, source = record
-    file, line = source
+    file, line, _ = source
     get = values.get
     findings: list[Finding] = []
 

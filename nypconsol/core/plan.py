@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nypconsol.core.findings import Finding, sort_findings
+from nypconsol.core.findings import Finding, about_record, sort_findings
 from nypconsol.core.inventory import parse_record
 from nypconsol.core.models import (
     FORCE_ID,
@@ -18,6 +18,7 @@ from nypconsol.core.models import (
     PlanEntry,
     RawRecord,
 )
+from nypconsol.core.platforms import normalise_handle
 from nypconsol.core.resolve import resolve_accounts
 from nypconsol.core.schedule import next_working_monday, wave_dates
 
@@ -70,6 +71,9 @@ def check(
     for record in records:
         account, more = parse_record(record, today)
         if more:
+            if record.source.record is not None:
+                handle = normalise_handle(record.values.get("handle") or "")
+                more = about_record(more, record.source.record, handle)
             findings.extend(more)
         if account is not None:
             accounts.append(account)

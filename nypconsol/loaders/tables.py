@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections import Counter
 from pathlib import PurePath
 
 from nypconsol.core.findings import Finding
@@ -74,7 +76,9 @@ def read_records(
     if kind != "xlsx" and source.data.startswith(_ZIP):
         raise LoadFailed([_workbook_as_text(source, kind)])
     if kind == "xlsx":
-        return _read_xlsx(source, sheet)
+        from nypconsol.loaders.workbook import read_xlsx
+
+        return read_xlsx(source, sheet, _records_from_rows)
     text = decode_text(source.data, source.display, encoding)
     if kind == "csv":
         return _read_csv(text, source.display)
@@ -152,10 +156,19 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
             ]
         )
     item_lines = document.item_lines if isinstance(document, LocatedList) else []
+    lines = [
+        getattr(item, "line", None) or (item_lines[index] if item_lines else None)
+        for index, item in enumerate(document)
+    ]
+    # Records that share a line (JSON written on one line) are told apart by their number.
+    counts = Counter(lines)
+    shared = (
+        {line for line, times in counts.items() if times > 1} if len(counts) < len(lines) else ()
+    )
     records: list[RawRecord] = []
     findings: list[Finding] = []
-    for index, item in enumerate(document):
-        line = getattr(item, "line", None) or (item_lines[index] if item_lines else None)
+    for index, (item, line) in enumerate(zip(document, lines, strict=True)):
+        number = index + 1 if line in shared else None
         if not isinstance(item, dict):
             findings.append(
                 Finding(
@@ -164,6 +177,7 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
                     "{handle: ..., platform: ...}",
                     file,
                     line,
+                    record=number,
                 )
             )
             continue
@@ -177,11 +191,13 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
                         f"{key!r} must be a single value, not a list or mapping",
                         file,
                         line,
+                        record=number,
+                        handle=str(item.get("handle") or "").strip(" @") or None,
                     )
                 )
                 continue
             values[column] = None if value is None else str(value)
-        records.append(RawRecord(values=values, source=Source(file=file, line=line)))
+        records.append(RawRecord(values=values, source=Source(file=file, line=line, record=number)))
     return records, findings
 
 
@@ -237,9 +253,9 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
             continue  # blank rows, as Excel leaves at the end
         if columns is None:
             columns, header_findings = _header_columns(cells, file, line)
-            findings.extend(header_findings)
             if any(f.code == "missing-column" for f in header_findings):
-                return [], findings
+                return [], findings + [_with_header_hint(f, rows) for f in header_findings]
+            findings.extend(header_findings)
             width = len(columns)
             ignored = None in columns
             continue
@@ -263,6 +279,25 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
             Finding("empty-file", "the file has no header row and no accounts", file, 1)
         )
     return records, findings
+
+
+def _with_header_hint(finding: Finding, rows) -> Finding:  # type: ignore[no-untyped-def]
+    """A missing-column finding, naming the row below that looks like the header (a title or
+    notes above it)."""
+    from dataclasses import replace
+
+    from nypconsol.loaders.workbook import LOOK_AHEAD, header_like
+
+    if finding.code != "missing-column":
+        return finding
+    for line, cells in itertools.islice(rows, LOOK_AHEAD):
+        if header_like(cells):
+            hint = (
+                f"; row {line} looks like the header: delete the rows above it (a title or "
+                "notes), so that the header is the first row"
+            )
+            return replace(finding, message=finding.message + hint)
+    return finding
 
 
 def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
@@ -296,66 +331,3 @@ def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
 
     records, findings = _records_from_rows(rows(), file)
     return records, findings + failures
-
-
-def _xlsx_cell(value: object) -> str:
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], list[Finding]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    file = source.display
-    try:
-        workbook = load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise LoadFailed(
-            [
-                Finding(
-                    "malformed-file",
-                    f"not a readable Excel workbook ({exc.__class__.__name__}): save it as .xlsx "
-                    "from Excel, or export CSV UTF-8",
-                    file,
-                    None,
-                )
-            ]
-        ) from None
-    try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif matches := [n for n in workbook.sheetnames if n.casefold() == sheet.casefold()]:
-            worksheet = workbook[matches[0]]  # Excel itself ignores case in sheet names
-        else:
-            raise LoadFailed(
-                [
-                    Finding(
-                        "unknown-sheet",
-                        f"the workbook has no sheet {sheet!r}; its sheets are "
-                        f"{', '.join(repr(n) for n in workbook.sheetnames)}",
-                        file,
-                        None,
-                    )
-                ]
-            )
-        rows = (
-            (line, [_xlsx_cell(v) for v in values])
-            for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        )
-        return _records_from_rows(rows, file)
-    finally:
-        workbook.close()

@@ -7,8 +7,9 @@ import os
 from collections.abc import Mapping
 
 from nypconsol.core.drift import Drift, PlanFile
-from nypconsol.core.findings import Finding
+from nypconsol.core.findings import Finding, record_label
 from nypconsol.core.models import BUILT_IN
+from nypconsol.core.parsing import at_handle
 from nypconsol.render.phrases import account_label, field_changes, headline, outcome, show
 
 
@@ -33,13 +34,22 @@ def annotation(
     return f"::{level} {','.join(properties)}::{escape_data(message)}"
 
 
+def _with_record(finding: Finding) -> str:
+    """The message, led by the record it is about where its line alone does not say."""
+    if finding.record is None:
+        return finding.message
+    label = record_label(finding.record, None)
+    handle = f" ({at_handle(finding.handle)})" if finding.handle else ""
+    return f"{label}{handle}: {finding.message}"
+
+
 def findings_annotations(findings: list[Finding], *, accounts: int | None = None) -> str:
     # The packaged mapping is no file in the repository: annotate the run, not a path.
     return "".join(
         annotation(
             f.severity.value,
             f.code,
-            f.message,
+            _with_record(f),
             f.file if f.file != BUILT_IN else None,
             f.line,
         )
