@@ -13,6 +13,9 @@ import click
 
 from nypconsol.core.errors import OutputError
 
+# Whether this command has begun writing its data to stdout (for an interrupt's message).
+STDOUT_STARTED = [False]
+
 
 def load_and_check(config, inventory, sheet, encoding, *, input_format=None):  # type: ignore[no-untyped-def]
     """The inputs the shared options name, loaded and checked (nypconsol.pipeline)."""
@@ -53,7 +56,10 @@ def emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = F
     if to_stdout(output):
         if sys.stdout is None:  # started with ">&-": the data would vanish without a word
             raise OutputError("standard output is closed: nothing was written; use -o FILE")
-        for chunk in chunks:  # as text: stdout may have no bytes buffer, and has its encoding
+        for chunk in chunks:
+            STDOUT_STARTED[0] = (
+                True  # as text: stdout may have no bytes buffer, and has its encoding
+            )
             click.echo(chunk if isinstance(chunk, str) else chunk.decode("utf-8"), nl=False)
         return
     from nypconsol.loaders.writing import atomic_write
