@@ -372,7 +372,7 @@ def test_diff_exit_codes_and_formats(committed, tmp_path):
         "| --- | --- | --- | --- |\n"
         "| ryedale | 0 | 0 | 1 |\n"
         "\n"
-        "### Changed\n"
+        "### Other changes\n"
         "\n"
         "| District | Account | Platform | Field | Before | After |\n"
         "| --- | --- | --- | --- | --- | --- |\n"
