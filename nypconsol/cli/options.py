@@ -133,3 +133,13 @@ def color_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal)."
     )(f)
+
+
+def quiet_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="No progress bar (one shows on stderr, at a terminal, when reading and checking "
+        "take over a second).",
+    )(f)

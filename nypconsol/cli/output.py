@@ -17,8 +17,9 @@ from nypconsol.core.errors import OutputError
 STDOUT_STARTED = [False]
 
 
-def load_and_check(config, inventory, sheet, encoding, *, input_format=None):  # type: ignore[no-untyped-def]
-    """The inputs the shared options name, loaded and checked (nypconsol.pipeline)."""
+def load_and_check(config, inventory, sheet, encoding, *, input_format=None, progress=None):  # type: ignore[no-untyped-def]
+    """The inputs the shared options name, loaded and checked (nypconsol.pipeline);
+    ``progress`` hears of the rows read and checked (cli/progress.py)."""
     from nypconsol.pipeline import check, load_inputs
 
     if inventory == "-" and config == "-":
@@ -40,9 +41,14 @@ def load_and_check(config, inventory, sheet, encoding, *, input_format=None):  #
             "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
         )
     inputs = load_inputs(
-        config, inventory, sheet=sheet, encoding=encoding, input_format=input_format
+        config,
+        inventory,
+        sheet=sheet,
+        encoding=encoding,
+        input_format=input_format,
+        progress=progress,
     )
-    return check(inputs)
+    return check(inputs, progress=progress)
 
 
 def to_stdout(output: str | None) -> bool:

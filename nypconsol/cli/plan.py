@@ -16,6 +16,7 @@ from nypconsol.cli.options import (
     input_format_option,
     inventory_options,
     output_option,
+    quiet_option,
     start_option,
     version_option,
 )
@@ -68,9 +69,20 @@ DRIFT_FORMATS = {"table": "text", "json": "json", "markdown": "markdown", "githu
     "json, markdown or github). Exit 0 same, 3 drift. Writes nothing unless -o is given.",
 )
 @color_option
+@quiet_option
 @version_option
 def plan(  # type: ignore[no-untyped-def]
-    config, inventory, sheet, encoding, input_format, start, fmt, output, check_plan, no_color
+    config,
+    inventory,
+    sheet,
+    encoding,
+    input_format,
+    start,
+    fmt,
+    output,
+    check_plan,
+    no_color,
+    quiet,
 ):
     """Plan each account's destination, action, announcement and closure dates.
 
@@ -107,7 +119,12 @@ def plan(  # type: ignore[no-untyped-def]
         from nypconsol.loaders.planfile import read_plan
 
         committed = read_plan(check_plan)
-    checked = load_and_check(config, inventory, sheet, encoding, input_format=input_format)
+    from nypconsol.cli.progress import progress_bar
+
+    with progress_bar(quiet) as progress:
+        checked = load_and_check(
+            config, inventory, sheet, encoding, input_format=input_format, progress=progress
+        )
     if fmt == "github" and checked.findings:
         from nypconsol.render.github import findings_annotations
 
@@ -140,8 +157,8 @@ def plan(  # type: ignore[no-untyped-def]
             err=True,
         )
     if side_output:
-        return _check_or_annotate(result, committed, fmt, output, plan_format)
-    _write_plan(result, plan_format, output, no_color=no_color)
+        return _check_or_annotate(result, committed, fmt, output, plan_format, quiet)
+    _write_plan(result, plan_format, output, no_color=no_color, quiet=quiet)
     step_summary(lambda: _plan_summary_markdown(result))
     return None
 
@@ -187,21 +204,28 @@ def _plan_summary_markdown(result) -> str:  # type: ignore[no-untyped-def]
     return plan_summary_markdown(plan_document(result))
 
 
-def _write_plan(result, fmt: str, output: str | None, *, no_color: bool) -> None:  # type: ignore[no-untyped-def]
+def _write_plan(
+    result, fmt: str, output: str | None, *, no_color: bool, quiet: bool = True
+) -> None:  # type: ignore[no-untyped-def]
     """The plan in ``fmt``, to stdout (a table is drawn at a terminal) or to the file -o names."""
+    from nypconsol.cli.progress import progress_bar
     from nypconsol.render.registry import render
 
     terminal = console(no_color) if to_stdout(output) and fmt == "table" else None
-    emit(
-        render("plan", fmt, result, console=terminal),
-        output,
-        bom=fmt == "csv" and not to_stdout(output),
-    )
+    # A bar only beside a file being written: never between lines of a plan on the terminal.
+    with progress_bar(quiet or to_stdout(output)) as progress:
+        emit(
+            render("plan", fmt, result, console=terminal, progress=progress),
+            output,
+            bom=fmt == "csv" and not to_stdout(output),
+        )
     if not to_stdout(output):
         click.echo(f"Wrote the plan ({len(result.entries)} accounts, {fmt}) to {output}", err=True)
 
 
-def _check_or_annotate(result, committed, fmt: str | None, output: str | None, plan_format) -> None:  # type: ignore[no-untyped-def]
+def _check_or_annotate(
+    result, committed, fmt: str | None, output: str | None, plan_format, quiet
+) -> None:  # type: ignore[no-untyped-def]
     """plan --check and plan --format github: a report on stdout; the plan only to -o FILE
     (its format from the file's extension, JSON by default)."""
     from nypconsol.render.envelope import plan_document
@@ -228,7 +252,7 @@ def _check_or_annotate(result, committed, fmt: str | None, output: str | None, p
         if report_format == "github":
             click.echo(headline(drift), err=True)
     if output is not None:
-        _write_plan(result, plan_format, output, no_color=True)
+        _write_plan(result, plan_format, output, no_color=True, quiet=quiet)
     if drift is None:
         from nypconsol.render.markdown import plan_summary_markdown
         from nypconsol.render.phrases import plural

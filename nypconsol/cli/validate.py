@@ -12,6 +12,7 @@ from nypconsol.cli.options import (
     format_option,
     input_format_option,
     inventory_options,
+    quiet_option,
     version_option,
 )
 from nypconsol.cli.output import emit, load_and_check, step_summary
@@ -29,16 +30,21 @@ from nypconsol.core.errors import ExitCode
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any finding).")
 @color_option
+@quiet_option
 @version_option
-def validate(config, inventory, sheet, encoding, input_format, fmt, strict, no_color):  # type: ignore[no-untyped-def]
+def validate(config, inventory, sheet, encoding, input_format, fmt, strict, no_color, quiet):  # type: ignore[no-untyped-def]
     """Check the inventory and mapping, and report every finding at once.
 
     Exit 0 when there are no errors, 1 when there are (or, with --strict, any warning).
     """
     batch_process()
+    from nypconsol.cli.progress import progress_bar
     from nypconsol.render.registry import render
 
-    checked = load_and_check(config, inventory, sheet, encoding, input_format=input_format)
+    with progress_bar(quiet) as progress:
+        checked = load_and_check(
+            config, inventory, sheet, encoding, input_format=input_format, progress=progress
+        )
     findings, accounts = checked.findings, checked.record_count
     emit(render("findings", fmt, findings, accounts=accounts), None)
     if fmt == "github":

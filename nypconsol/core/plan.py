@@ -19,6 +19,7 @@ from nypconsol.core.models import (
     RawRecord,
 )
 from nypconsol.core.platforms import normalise_handle
+from nypconsol.core.progress import ProgressReport, reported
 from nypconsol.core.resolve import resolve_accounts
 from nypconsol.core.schedule import next_working_monday, wave_dates
 
@@ -61,6 +62,7 @@ def check(
     config_file: InputSource | None = None,
     inventory_file: InputSource | None = None,
     today: dt.date | None = None,
+    progress: ProgressReport | None = None,
 ) -> Checked:
     """Validate every record, then resolve districts, destinations and actions. ``findings``
     are those already made while loading; a last_post after ``today`` (default: the clock's
@@ -68,7 +70,7 @@ def check(
     findings = list(findings)
     accounts: list[Account] = []
     today = today or dt.date.today()
-    for record in records:
+    for record in reported(records, progress, "Checking", len(records)):
         account, more = parse_record(record, today)
         if more:
             if record.source.record is not None:
@@ -77,7 +79,7 @@ def check(
             findings.extend(more)
         if account is not None:
             accounts.append(account)
-    entries, more = resolve_accounts(accounts, config)
+    entries, more = resolve_accounts(accounts, config, progress)
     findings.extend(more)
     return Checked(
         config=config,

@@ -12,6 +12,7 @@ from nypconsol.core.findings import Finding, about_record, record_label
 from nypconsol.core.models import FORCE_ID, Account, Action, Config, PlanEntry
 from nypconsol.core.parsing import at_handle, quoted
 from nypconsol.core.platforms import PLATFORMS, skeleton
+from nypconsol.core.progress import ProgressReport, reported
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -281,7 +282,7 @@ def _place(account: Account, *, with_handle: bool = True) -> str:
 
 
 def resolve_accounts(
-    accounts: list[Account], config: Config | None
+    accounts: list[Account], config: Config | None, progress: ProgressReport | None = None
 ) -> tuple[list[PlanEntry], list[Finding]]:
     """Drop repeated accounts, flag lookalikes, then give every account its district, action and
     destination, in plan order: districts as configured (force-wide last), then platform, then
@@ -295,7 +296,7 @@ def resolve_accounts(
     # Sorting each (district, platform) group by key alone is twice as fast as sorting every
     # entry by a tuple.
     groups: dict[tuple[str, str], list[tuple[str, PlanEntry]]] = {}
-    for account, key in unique:
+    for account, key in reported(unique, progress, "Resolving", len(unique)):
         entry, more = _resolve(account, key, resolver)
         if more:
             findings.extend(about_record(more, account.source.record, account.handle))

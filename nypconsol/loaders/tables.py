@@ -14,6 +14,7 @@ from nypconsol.core.findings import Finding
 from nypconsol.core.inventory import COLUMNS, REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord, Source
 from nypconsol.core.parsing import quoted
+from nypconsol.core.progress import ProgressReport, reported
 from nypconsol.loaders.located import LoadFailed, LocatedDict, LocatedList
 from nypconsol.loaders.sources import STDIN_NAME, InputFile, decode_text
 from nypconsol.loaders.yamlfile import load_yaml
@@ -40,11 +41,12 @@ def read_records(
     sheet: str | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
+    progress: ProgressReport | None = None,
 ) -> tuple[list[RawRecord], list[Finding]]:
     """Read an inventory file into raw records. Raises LoadFailed when nothing can be read.
 
     The format is ``input_format`` when given, else the file's extension; standard input's
-    is recognised from its first bytes."""
+    is recognised from its first bytes. ``progress`` hears of the rows read."""
     kind = input_format or FORMATS.get(PurePath(source.display).suffix.casefold())
     if kind is None and source.display == STDIN_NAME:
         kind = sniff_format(source.data)
@@ -78,16 +80,18 @@ def read_records(
     if kind == "xlsx":
         from nypconsol.loaders.workbook import read_xlsx
 
-        return read_xlsx(source, sheet, _records_from_rows)
+        return read_xlsx(source, sheet, _records_from_rows, progress)
+    if progress is not None:
+        progress(f"Reading {source.display}", 0, None)
     text = decode_text(source.data, source.display, encoding)
     if kind == "csv":
-        return _read_csv(text, source.display)
+        return _read_csv(text, source.display, progress)
     if kind == "yaml":
         loader = load_yaml
     else:
         from nypconsol.loaders.jsonfile import load_json as loader
     document, findings = loader(text, source.display)
-    records, more = records_from_document(document, source.display)
+    records, more = records_from_document(document, source.display, progress)
     return records, findings + more
 
 
@@ -138,7 +142,9 @@ def _workbook_as_text(source: InputFile, kind: str) -> Finding:
     )
 
 
-def records_from_document(document: object, file: str) -> tuple[list[RawRecord], list[Finding]]:
+def records_from_document(
+    document: object, file: str, progress: ProgressReport | None = None
+) -> tuple[list[RawRecord], list[Finding]]:
     """Records from a YAML/JSON document: a list of mappings, or a mapping with ``accounts:``."""
     if isinstance(document, LocatedDict) and "accounts" in document:
         document = document["accounts"]
@@ -167,7 +173,8 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
     )
     records: list[RawRecord] = []
     findings: list[Finding] = []
-    for index, (item, line) in enumerate(zip(document, lines, strict=True)):
+    pairs = reported(zip(document, lines, strict=True), progress, f"Reading {file}", len(lines))
+    for index, (item, line) in enumerate(pairs):
         number = index + 1 if line in shared else None
         if not isinstance(item, dict):
             findings.append(
@@ -300,7 +307,9 @@ def _with_header_hint(finding: Finding, rows) -> Finding:  # type: ignore[no-unt
     return finding
 
 
-def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
+def _read_csv(
+    text: str, file: str, progress: ProgressReport | None = None
+) -> tuple[list[RawRecord], list[Finding]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ","
     if "," not in first_line:
@@ -329,5 +338,9 @@ def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
                 )
             )
 
-    records, findings = _records_from_rows(rows(), file)
+    # Lines, not rows (a cell may hold a line break): near enough for a progress bar.
+    total = text.count("\n") if progress is not None else None
+    records, findings = _records_from_rows(
+        reported(rows(), progress, f"Reading {file}", total), file
+    )
     return records, findings + failures

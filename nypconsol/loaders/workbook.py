@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from posixpath import join, normpath
 from xml.etree.ElementTree import ParseError, iterparse
@@ -21,6 +21,7 @@ from xml.etree.ElementTree import ParseError, iterparse
 from nypconsol.core.findings import Finding
 from nypconsol.core.inventory import REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord
+from nypconsol.core.progress import ProgressReport, reported
 from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.sources import InputFile
 
@@ -38,7 +39,7 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _HIDDEN = re.compile(rb"""\shidden=["'](?:1|true)["']""")
 _COORDINATE = re.compile(r"([A-Z]+)([0-9]+)")
 
-Rows = Iterator[tuple[int, list[str]]]
+Rows = Iterable[tuple[int, list[str]]]
 RecordsFromRows = Callable[[Rows, str], tuple[list[RawRecord], list[Finding]]]
 
 
@@ -52,7 +53,10 @@ class SheetScan:
 
 
 def read_xlsx(
-    source: InputFile, sheet: str | None, records_from_rows: RecordsFromRows
+    source: InputFile,
+    sheet: str | None,
+    records_from_rows: RecordsFromRows,
+    progress: ProgressReport | None = None,
 ) -> tuple[list[RawRecord], list[Finding]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -80,7 +84,8 @@ def read_xlsx(
         scan = scan_sheet(source.data, worksheet.title)
         hidden_read: list[int] = []
         rows = _rows(worksheet, workbook.epoch, scan, findings, hidden_read, file)
-        records, more = records_from_rows(rows, file)
+        total = worksheet.max_row if progress is not None else None
+        records, more = records_from_rows(reported(rows, progress, f"Reading {file}", total), file)
         if hidden_read:
             findings.append(_hidden_rows(hidden_read, file))
         if sheet is None and any(f.code == "missing-column" for f in more):

@@ -48,10 +48,11 @@ def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:
     _check_target(target, folder, str(path))
     temp_name = None
     try:
-        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.fchmod(fd, _mode_for(target))
+        with interrupts_held():  # the file is never made without its name being kept
+            fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes the file private (0600); give it the mode a plain open() would.
+            os.fchmod(fd, _mode_for(target))
             if isinstance(data, bytes):
                 handle.write(data)
             else:
@@ -85,7 +86,7 @@ def write_files(files: Mapping[Path, bytes], *, shown: Mapping[Path, str] | None
         for target in files:
             made.extend(_make_folders(target.parent))
         for target, data in files.items():
-            staged.append((target, _staged(target, data)))
+            _stage(target, data, staged)
         with interrupts_held():
             _rename_all(staged)
             staged = []
@@ -132,19 +133,17 @@ def _rename_all(staged: list[tuple[Path, str]]) -> None:
                 os.unlink(backup)
 
 
-def _staged(target: Path, data: bytes) -> str:
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
+def _stage(target: Path, data: bytes, staged: list[tuple[Path, str]]) -> None:
+    """Write ``data`` to a temporary file beside ``target``, listed in ``staged`` the moment
+    it exists (so that it is removed whatever happens next)."""
+    with interrupts_held():
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        staged.append((target, name))
+    with os.fdopen(fd, "wb") as handle:  # closed whatever happens; the caller removes it
         os.fchmod(fd, _mode_for(target))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return name
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _make_folders(folder: Path) -> list[Path]:

@@ -50,7 +50,7 @@ def md_table(headers: list[str], rows: list[list[object]]) -> list[str]:
 # --- plans ---------------------------------------------------------------------------------
 
 
-def plan_markdown(plan: Plan, *, console: object = None) -> str:
+def plan_markdown(plan: Plan, *, console: object = None, progress: object = None) -> str:
     summary = plan_summary(plan)
     inputs = ", ".join(f"{name} `{ref.path}`" for name, ref in plan.inputs.items() if ref)
     lines = [

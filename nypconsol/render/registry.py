@@ -4,8 +4,9 @@ whose modules are imported only when used (``nypconsol --help`` imports none of 
 Renderers of one document share a signature:
 
 * ``findings``: ``(findings, *, accounts=None) -> str``
-* ``plan``: ``(plan, *, console=None) -> str | Iterable[bytes]``; with a rich console, ``table``
-  draws at the terminal and returns ""
+* ``plan``: ``(plan, *, console=None, progress=None) -> str | Iterable[bytes]``; with a rich
+  console, ``table`` draws at the terminal and returns ""; ``progress`` (core/progress.py) hears
+  of the accounts written by a renderer that takes long (``xlsx``)
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines
 * ``districts``: ``(config, *, path, console=None) -> str``

@@ -116,7 +116,7 @@ def plan_tables(plan: Plan, *, max_rows: int) -> tuple[list[TextTable], list[str
     return tables, lines
 
 
-def plan_table(plan: Plan, *, console=None) -> str:  # type: ignore[no-untyped-def]
+def plan_table(plan: Plan, *, console=None, progress: object = None) -> str:  # type: ignore[no-untyped-def]
     """The plan: drawn on ``console`` (a terminal) by district, to fit its width (at most
     MAX_TABLE_ROWS accounts), else as plain text tables with every row."""
     if console is None:

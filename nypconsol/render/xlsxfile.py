@@ -15,6 +15,7 @@ from nypconsol.core.fields import PLAN_ACCOUNT_FIELDS, FieldKind
 from nypconsol.core.models import Plan
 from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
+from nypconsol.core.progress import ProgressReport, reported
 from nypconsol.render.csvfile import CSV_COLUMNS
 from nypconsol.render.envelope import account_dicts
 
@@ -43,8 +44,11 @@ STAMP = dt.datetime(2000, 1, 1)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def plan_xlsx(plan: Plan, *, console: object = None) -> list[bytes]:
-    """The workbook's bytes (one chunk), for -o plan.xlsx."""
+def plan_xlsx(
+    plan: Plan, *, console: object = None, progress: ProgressReport | None = None
+) -> list[bytes]:
+    """The workbook's bytes (one chunk), for -o plan.xlsx; ``progress`` hears of the accounts
+    written (a large workbook takes a while: 100,000 accounts, about 20 seconds)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -56,7 +60,7 @@ def plan_xlsx(plan: Plan, *, console: object = None) -> list[bytes]:
             row["source_file"], row["source_line"] = row["source"]["file"], row["source"]["line"]
             yield [_typed(column, row[column]) for column in CSV_COLUMNS]
 
-    _add_sheet(workbook, ACCOUNTS_SHEET, CSV_COLUMNS, list(account_rows()))
+    _add_sheet(workbook, ACCOUNTS_SHEET, CSV_COLUMNS, list(account_rows()), progress)
     summary = plan_summary(plan)
     district_rows = [
         [
@@ -98,7 +102,9 @@ def _typed(column: str, value: object) -> object:
     return value
 
 
-def _add_sheet(workbook, title: str, columns: tuple[str, ...], rows: list[list]) -> None:  # type: ignore[no-untyped-def]
+def _add_sheet(
+    workbook, title: str, columns: tuple[str, ...], rows: list[list], progress=None
+) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -118,7 +124,7 @@ def _add_sheet(workbook, title: str, columns: tuple[str, ...], rows: list[list])
         header.append(cell)
     sheet.append(header)
     as_text = _text_cell(sheet, WriteOnlyCell)
-    for row in rows:
+    for row in reported(rows, progress, "Writing the workbook", len(rows)):
         # openpyxl would store text beginning "=" as a formula: keep it text.
         sheet.append([as_text(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
 
