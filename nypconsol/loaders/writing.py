@@ -4,6 +4,7 @@ command has written completely (``JOURNAL``), so that an interrupt can say so tr
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import tempfile
@@ -165,12 +166,15 @@ def _check_target(target: Path, folder: Path | None, name: str) -> None:
             f"cannot write {name}: it is not a regular file; use -o - for standard output"
         )
     if folder is not None and not folder.is_dir():
+        try:
+            os.stat(folder)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise OutputError(f"cannot write {name}: {_why(exc)}") from None
         raise OutputError(f"cannot write {name}: the folder {folder} does not exist")
 
 
 def _why(exc: OSError) -> str:
-    import errno
-
     if exc.errno == errno.ELOOP:
         return "a symbolic link on the way leads back to itself (a loop)"
     return exc.strerror or str(exc)

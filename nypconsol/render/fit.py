@@ -86,14 +86,22 @@ def fit_columns(
     fits = needed(kept) <= width
     widths = {i: least[i] for i in kept}
     spare = width - needed(kept)
-    # Space left over goes first to columns whose header had to wrap, then to wrapped text,
-    # then to shortened text: each up to its natural width.
-    for give in (Give.KEEP, Give.WRAP, Give.SHORTEN):
-        for i in kept:
-            if spare <= 0:
+    # Space left over goes first to wrapped text (fewer lines), then to columns whose header
+    # had to wrap, then to shortened text: among columns that give way alike, in proportion
+    # to what each lacks of its natural width.
+    for give in (Give.WRAP, Give.KEEP, Give.SHORTEN):
+        group = [i for i in kept if specs[i].give is give]
+        while spare > 0:
+            wants = {i: natural[i] - widths[i] for i in group if natural[i] > widths[i]}
+            if not wants:
                 break
-            if specs[i].give is give:
-                grow = min(spare, natural[i] - widths[i])
+            lacking = sum(wants.values())
+            shares = {i: spare * want // lacking for i, want in wants.items()}
+            if not any(shares.values()):  # less than a cell each: to the neediest first
+                neediest = max(wants, key=lambda i: (wants[i], -i))
+                shares = {neediest: 1}
+            for i, share in shares.items():
+                grow = min(share, wants[i])
                 widths[i] += grow
                 spare -= grow
     return Layout(
