@@ -282,3 +282,25 @@ def test_input_format_needs_an_inventory() -> None:
 def test_the_shipped_example_reads_the_same_from_standard_input() -> None:
     data = SAMPLE_CSV.read_bytes()
     assert _plan_of("-i", "-", input=data) == _plan_of("-i", str(SAMPLE_CSV))
+
+
+def test_standard_input_at_a_terminal_is_a_usage_error(tmp_path: Path) -> None:
+    """With a terminal as standard input, - would wait for typing: say what to do instead."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    (tmp_path / "plan.json").write_text("{}", encoding="utf-8")
+    for args in (["validate", "-i", "-"], ["plan", "-c", "-"], ["diff", "-", "plan.json"]):
+        leader, follower = pty.openpty()
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "nypconsol", *args], cwd=tmp_path, stdin=follower,
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+        finally:
+            os.close(follower)
+            os.close(leader)
+        assert done.returncode == ExitCode.USAGE, (args, done.stderr)
+        assert "- reads standard input, which is a terminal here" in done.stderr

@@ -34,6 +34,9 @@ def diff(old, new, fmt):  # type: ignore[no-untyped-def]
 
     if old == new == "-":
         raise click.UsageError("only one of OLD and NEW can be - (standard input)")
+    from nypconsol.cli.output import stdin_not_a_terminal
+
+    stdin_not_a_terminal(old, new)
     before, after = read_plan(old), read_plan(new)
     drift = compare_plans(
         before.document, after.document, old_name=before.path, new_name=after.path, checked=True

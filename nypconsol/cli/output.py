@@ -26,6 +26,7 @@ def load_and_check(config, inventory, sheet, encoding, *, input_format=None, pro
         raise click.UsageError(
             "-i - and -c - both read standard input, which can be read once: name a file for one"
         )
+    stdin_not_a_terminal(inventory, config)
     if input_format is not None and inventory is None:
         raise click.UsageError("--input-format applies to an inventory given with -i")
     if input_format is not None:
@@ -49,6 +50,22 @@ def load_and_check(config, inventory, sheet, encoding, *, input_format=None, pro
         progress=progress,
     )
     return check(inputs, progress=progress)
+
+
+def stdin_not_a_terminal(*paths: str | None) -> None:
+    """``-`` reads standard input: at a terminal that would wait for typing, so it is a usage
+    error (pipe the file in, or name it)."""
+    if "-" not in paths:
+        return
+    try:
+        at_terminal = sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        at_terminal = False
+    if at_terminal:
+        raise click.UsageError(
+            "- reads standard input, which is a terminal here: pipe the file in "
+            "(... < inventory.csv) or name the file"
+        )
 
 
 def to_stdout(output: str | None) -> bool:
@@ -109,4 +126,5 @@ def console(no_color: bool):  # type: ignore[no-untyped-def]
         return None
     from nypconsol.render.terminal import make_console
 
+    STDOUT_STARTED[0] = True  # it is asked for to draw at once (for an interrupt's message)
     return make_console(no_color=no_color)

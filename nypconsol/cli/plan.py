@@ -26,6 +26,7 @@ from nypconsol.cli.output import (
     input_paths,
     load_and_check,
     refuse_to_overwrite_inputs,
+    stdin_not_a_terminal,
     step_summary,
     to_stdout,
 )
@@ -114,6 +115,7 @@ def plan(  # type: ignore[no-untyped-def]
         raise click.UsageError(
             "--check - and -i -/-c - all read standard input, which can be read once: name a file"
         )
+    stdin_not_a_terminal(check_plan)
     committed = None
     if check_plan is not None:
         from nypconsol.loaders.planfile import read_plan
