@@ -18,7 +18,7 @@ from nypconsol.core.config import check_config
 from nypconsol.core.findings import Finding
 from nypconsol.core.models import Config, RawRecord
 from nypconsol.core.plan import Checked, InputsHaveErrors, make_plan
-from nypconsol.core.progress import ProgressReport
+from nypconsol.core.work_progress import ProgressReport
 from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.sources import InputFile, decode_text, locate_config, read_input
 from nypconsol.loaders.tables import read_records, records_from_document
@@ -70,7 +70,7 @@ def load_inputs(
     """Find and read the config and the inventory: -i when given (the config's own
     ``accounts:`` list is then not used), else the config's ``accounts:``. Either may be
     ``-``, standard input; ``input_format`` (csv, xlsx, yaml, json) overrides the inventory's
-    extension. ``progress`` hears of the rows read (core/progress.py)."""
+    extension. ``progress`` hears of the rows read (core/work_progress.py)."""
     environ = os.environ if environ is None else environ
     findings: list[Finding] = []
     config_file: InputFile | None = None

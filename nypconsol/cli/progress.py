@@ -1,6 +1,6 @@
 """A progress bar on stderr for reading and checking that takes more than about a second, with
 the rows done per second: only at a terminal, and never with --quiet. The core and the loaders
-report to a plain callback (core/progress.py); rich is imported only once a bar is shown."""
+report to a plain callback (core/work_progress.py); rich is imported only once a bar is shown."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 from nypconsol.core.parsing import printable
-from nypconsol.core.progress import ProgressReport
+from nypconsol.core.work_progress import ProgressReport
 
 SHOW_AFTER = 1.0  # seconds of work before a bar is worth showing
 

@@ -19,9 +19,9 @@ from nypconsol.core.models import (
     RawRecord,
 )
 from nypconsol.core.platforms import normalise_handle
-from nypconsol.core.progress import ProgressReport, reported
 from nypconsol.core.resolve import resolve_accounts
 from nypconsol.core.schedule import next_working_monday, wave_dates
+from nypconsol.core.work_progress import ProgressReport, reported
 
 # Where a plan's start date came from (the plan's "start_source").
 START_OPTION = "--start"

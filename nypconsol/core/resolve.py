@@ -12,7 +12,7 @@ from nypconsol.core.findings import Finding, about_record, record_label
 from nypconsol.core.models import FORCE_ID, Account, Action, Config, PlanEntry
 from nypconsol.core.parsing import at_handle, quoted
 from nypconsol.core.platforms import PLATFORMS, skeleton
-from nypconsol.core.progress import ProgressReport, reported
+from nypconsol.core.work_progress import ProgressReport, reported
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 

@@ -14,7 +14,7 @@ from nypconsol.core.findings import Finding
 from nypconsol.core.inventory import COLUMNS, REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord, Source
 from nypconsol.core.parsing import quoted
-from nypconsol.core.progress import ProgressReport, reported
+from nypconsol.core.work_progress import ProgressReport, reported
 from nypconsol.loaders.located import LoadFailed, LocatedDict, LocatedList
 from nypconsol.loaders.sources import STDIN_NAME, InputFile, decode_text
 from nypconsol.loaders.yamlfile import load_yaml

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError, iterparse
 from nypconsol.core.findings import Finding
 from nypconsol.core.inventory import REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord
-from nypconsol.core.progress import ProgressReport, reported
+from nypconsol.core.work_progress import ProgressReport, reported
 from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.sources import InputFile
 

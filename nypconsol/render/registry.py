@@ -5,7 +5,7 @@ Renderers of one document share a signature:
 
 * ``findings``: ``(findings, *, accounts=None) -> str``
 * ``plan``: ``(plan, *, console=None, progress=None) -> str | Iterable[bytes]``; with a rich
-  console, ``table`` draws at the terminal and returns ""; ``progress`` (core/progress.py) hears
+  console, ``table`` draws at the terminal and returns ""; ``progress`` (core/work_progress.py) hears
   of the accounts written by a renderer that takes long (``xlsx``)
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines

@@ -15,7 +15,7 @@ from nypconsol.core.fields import PLAN_ACCOUNT_FIELDS, FieldKind
 from nypconsol.core.models import Plan
 from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
-from nypconsol.core.progress import ProgressReport, reported
+from nypconsol.core.work_progress import ProgressReport, reported
 from nypconsol.render.csvfile import CSV_COLUMNS
 from nypconsol.render.envelope import account_dicts
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nypconsol.core.progress import EVERY
+from nypconsol.core.work_progress import EVERY
 from nypconsol.pipeline import check, load_inputs
 from tests.conftest import DEFAULT_CONFIG
 
@@ -87,7 +87,7 @@ def test_writing_a_workbook_reports_its_accounts(inventories) -> None:
 
 
 def test_no_progress_callback_costs_no_wrapping() -> None:
-    from nypconsol.core.progress import reported
+    from nypconsol.core.work_progress import reported
 
     items = [1, 2, 3]
     assert reported(items, None, "x", 3) is items
