@@ -284,3 +284,12 @@ def test_a_symlink_loop_as_a_plan_file_says_so(tmp_path: Path, command) -> None:
     result = CliRunner().invoke(cli, [*command, "loop.json"])
     assert result.exit_code == 1
     assert "symbolic link that leads back to itself" in result.stderr
+
+
+def test_a_formula_with_no_saved_value_in_a_column_not_read_does_not_matter(write, checked):
+    header = [*HEADER, "Score"]
+    data = _workbook(("Accounts", [header, ["PC_One", "x", "Skipton", 5, None, "=LEN(A2)"]]))
+    write("inv.xlsx", data)
+    result = checked("inv.xlsx")
+    assert result.findings == []
+    assert [e.account.handle for e in result.entries] == ["PC_One"]

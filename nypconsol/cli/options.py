@@ -125,8 +125,43 @@ def format_option(
     )
 
 
-def output_option(help: str) -> Decorator:
-    return click.option("-o", "--output", metavar="FILE", help=help)
+def output_option(help: str, *, metavar: str = "FILE", required: bool = False) -> Decorator:
+    """``-o FILE``, or ``-o DIR`` (``metavar="DIR"``) for a folder written by
+    loaders/folders.write_folder."""
+    return click.option("-o", "--output", metavar=metavar, required=required, help=help)
+
+
+def district_option(f):  # type: ignore[no-untyped-def]
+    """``--district ID``, repeatable: the districts a command works on (``chosen_districts``)."""
+    return click.option(
+        "--district",
+        "districts",
+        metavar="ID",
+        multiple=True,
+        help="Only this district: its id or name (any case), or force for the force-wide "
+        "accounts. Repeat, or separate with commas, for more. Default: every one.",
+    )(f)
+
+
+def chosen_districts(config, wanted: Sequence[str]) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
+    """The district ids that ``--district`` values name (ids or names, any case, ``force``), in
+    the order given; None when none were given. An unknown one is a usage error (exit 2)
+    naming every choice."""
+    from nypconsol.core.models import FORCE_ID
+
+    if not wanted:
+        return None
+    known = {FORCE_ID: FORCE_ID}
+    for district in config.districts:
+        known[district.id.casefold()] = district.id
+        known[" ".join(district.name.split()).casefold()] = district.id
+    names = [" ".join(part.split()) for value in wanted for part in value.split(",")]
+    unknown = [name for name in names if name.casefold() not in known]
+    if unknown or not any(names):
+        ids = ", ".join([d.id for d in config.districts] + [FORCE_ID])
+        what = ", ".join(repr(name) for name in unknown) or "named"
+        raise click.BadParameter(f"no district {what}: use one of {ids}", param_hint="'--district'")
+    return tuple(dict.fromkeys(known[name.casefold()] for name in names))
 
 
 def color_option(f):  # type: ignore[no-untyped-def]
@@ -135,11 +170,19 @@ def color_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
+def account_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--account",
+        "accounts",
+        metavar="HANDLE",
+        multiple=True,
+        help="Only this account (its handle, with or without @). Repeat for more.",
+    )(f)
+
+
 def quiet_option(f):  # type: ignore[no-untyped-def]
     return click.option(
-        "-q",
         "--quiet",
         is_flag=True,
-        help="No progress bar (one shows on stderr, at a terminal, when reading and checking "
-        "take over a second).",
+        help="No progress bars or countdowns (they are shown on stderr only at a terminal).",
     )(f)

@@ -27,20 +27,7 @@ def load_and_check(config, inventory, sheet, encoding, *, input_format=None, pro
             "-i - and -c - both read standard input, which can be read once: name a file for one"
         )
     stdin_not_a_terminal(inventory, config)
-    if input_format is not None and inventory is None:
-        raise click.UsageError("--input-format applies to an inventory given with -i")
-    if input_format is not None:
-        is_xlsx: bool | None = input_format == "xlsx"
-    elif inventory == "-":
-        is_xlsx = None  # recognised from the content: --sheet or --encoding may apply
-    else:
-        is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
-    if sheet is not None and is_xlsx is False:
-        raise click.UsageError("--sheet applies to an .xlsx inventory given with -i")
-    if encoding is not None and is_xlsx:
-        raise click.UsageError(
-            "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
-        )
+    check_inventory_options(inventory, sheet, encoding, input_format)
     inputs = load_inputs(
         config,
         inventory,
@@ -50,6 +37,28 @@ def load_and_check(config, inventory, sheet, encoding, *, input_format=None, pro
         progress=progress,
     )
     return check(inputs, progress=progress)
+
+
+def check_inventory_options(
+    inventory: str | None, sheet: str | None, encoding: str | None, input_format: str | None = None
+) -> None:
+    """--sheet goes with an .xlsx inventory, --encoding with a text one, --input-format with
+    -i: a usage error else. For standard input (-i -) without --input-format the format is
+    recognised from the content, so either may apply."""
+    if input_format is not None and inventory is None:
+        raise click.UsageError("--input-format applies to an inventory given with -i")
+    if input_format is not None:
+        is_xlsx: bool | None = input_format == "xlsx"
+    elif inventory == "-":
+        is_xlsx = None
+    else:
+        is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
+    if sheet is not None and is_xlsx is False:
+        raise click.UsageError("--sheet applies to an .xlsx inventory given with -i")
+    if encoding is not None and is_xlsx:
+        raise click.UsageError(
+            "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
+        )
 
 
 def stdin_not_a_terminal(*paths: str | None) -> None:

@@ -58,6 +58,48 @@ CODES: dict[str, tuple[Severity, str]] = {
     "bad-status": (E, "The status is not active, dormant or closed."),
     "bad-retain": (E, "The retain value is not yes or no."),
     "retain-without-reason": (E, "An account to retain has no reason."),
+    "archive-unreadable": (E, "An archive path does not exist or cannot be read."),
+    "archive-corrupt": (
+        E,
+        "An archive, or a file in it, is damaged, cut short, encrypted or not a zip; download it again.",
+    ),
+    "archive-too-large": (
+        E,
+        "A file in an archive is larger, or expands more, than any real export (a zip bomb); it was not read.",
+    ),
+    "archive-layout": (
+        E,
+        "An archive, or a data file in it, is in no export layout the tool knows; that part was not read.",
+    ),
+    "archive-not-ytd": (
+        E,
+        "An X data file does not start with window.YTD.<name>.part<N> = as X writes them.",
+    ),
+    "archive-truncated": (
+        E,
+        "A data file in an archive is cut short or is not valid JSON; download the archive again.",
+    ),
+    "archive-incomplete": (
+        E,
+        "An X archive's manifest lists a data file the archive does not hold; its messages were not swept.",
+    ),
+    "archive-unmatched": (
+        E,
+        "An archive belongs to no inventory account, or which account it is cannot be told.",
+    ),
+    "archive-wrong-platform": (
+        E,
+        "An archive is tied to an inventory account on another platform.",
+    ),
+    "notice-too-long": (
+        E,
+        "A closure notice is longer than its platform allows (notices are never cut).",
+    ),
+    "notice-empty": (E, "A closure notice template gives an empty text."),
+    "notice-unsafe-text": (
+        E,
+        "A closure notice begins like a spreadsheet formula (=, +, -, @) or holds control characters.",
+    ),
     "destination-account": (W, "The row is itself a destination account; it is never closed."),
     "lookalike-handle": (W, "The handle looks like another account's: an impersonation risk."),
     "area-district-mismatch": (W, "The area belongs to another district than the one given."),
@@ -67,6 +109,19 @@ CODES: dict[str, tuple[Severity, str]] = {
     "future-date": (W, "A last_post date is after today: often a slip in the year."),
     "hidden-rows": (W, "Rows hidden in the spreadsheet were read: check they belong in the plan."),
     "hidden-sheet": (W, "The sheet read is hidden in the workbook: check it is the right one."),
+    "archive-bad-path": (
+        W,
+        "A file inside an archive has an unsafe or repeated path, or is a link; it was not read.",
+    ),
+    "archive-skipped-entries": (
+        W,
+        "Some entries of an archive's data file were not in the platform's shape and were skipped.",
+    ),
+    "archive-owner-unknown": (
+        W,
+        "An archive does not show which sender is the account: every message is listed as inbound.",
+    ),
+    "archive-duplicate": (W, "The same archive (same SHA-256) was given twice; it was read once."),
 }
 
 

@@ -208,10 +208,11 @@ def records_from_document(
     return records, findings
 
 
-def _header_columns(
+def header_columns(
     header: list[str], file: str, line: int
 ) -> tuple[list[str | None], list[Finding]]:
-    """Map header cells to known columns (None for ignored ones) and check the required ones."""
+    """Map header cells to known columns (None for ignored ones) and check the required ones
+    (and that no column is there twice)."""
     findings: list[Finding] = []
     columns: list[str | None] = []
     seen: set[str] = set()
@@ -259,7 +260,7 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
         if not "".join(cells).strip():
             continue  # blank rows, as Excel leaves at the end
         if columns is None:
-            columns, header_findings = _header_columns(cells, file, line)
+            columns, header_findings = header_columns(cells, file, line)
             if any(f.code == "missing-column" for f in header_findings):
                 return [], findings + [_with_header_hint(f, rows) for f in header_findings]
             findings.extend(header_findings)
@@ -307,13 +308,19 @@ def _with_header_hint(finding: Finding, rows) -> Finding:  # type: ignore[no-unt
     return finding
 
 
+def csv_delimiter(text: str) -> str:
+    """Commas, unless the first line has none and has semicolons (Excel in much of Europe) or
+    tabs."""
+    first_line = text.split("\n", 1)[0]
+    if "," in first_line:
+        return ","
+    return ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+
+
 def _read_csv(
     text: str, file: str, progress: ProgressReport | None = None
 ) -> tuple[list[RawRecord], list[Finding]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    delimiter = csv_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     failures: list[Finding] = []
 
@@ -344,3 +351,64 @@ def _read_csv(
         reported(rows(), progress, f"Reading {file}", total), file
     )
     return records, findings + failures
+
+
+def xlsx_text(value: object) -> str:
+    """A cell's value as text, as a person sees it in Excel (``2310.0`` is ``2310``)."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def open_workbook(data: bytes, file: str, **options: object):  # type: ignore[no-untyped-def]
+    """An openpyxl workbook (``options`` for ``load_workbook``), or LoadFailed for a file that
+    is not one."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(io.BytesIO(data), **options)  # type: ignore[arg-type]
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise LoadFailed(
+            [
+                Finding(
+                    "malformed-file",
+                    f"not a readable Excel workbook ({exc.__class__.__name__}): save it as .xlsx "
+                    "from Excel, or export CSV UTF-8",
+                    file,
+                    None,
+                )
+            ]
+        ) from None
+
+
+def choose_sheet(workbook, sheet: str | None, file: str):  # type: ignore[no-untyped-def]
+    """The first sheet, or the one named (Excel itself ignores case in sheet names); LoadFailed
+    naming the workbook's sheets when there is none of that name."""
+    if sheet is None:
+        return workbook.worksheets[0]
+    if matches := [n for n in workbook.sheetnames if n.casefold() == sheet.casefold()]:
+        return workbook[matches[0]]
+    raise LoadFailed(
+        [
+            Finding(
+                "unknown-sheet",
+                f"the workbook has no sheet {sheet!r}; its sheets are "
+                f"{', '.join(repr(n) for n in workbook.sheetnames)}",
+                file,
+                None,
+            )
+        ]
+    )

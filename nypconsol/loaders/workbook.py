@@ -19,11 +19,11 @@ from posixpath import join, normpath
 from xml.etree.ElementTree import ParseError, iterparse
 
 from nypconsol.core.findings import Finding
-from nypconsol.core.inventory import REQUIRED_COLUMNS, column_key
+from nypconsol.core.inventory import COLUMNS, REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord
 from nypconsol.core.work_progress import ProgressReport, reported
-from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.sources import InputFile
+from nypconsol.loaders.tables import choose_sheet, open_workbook, xlsx_text
 
 # Serial numbers of 1 January 1990 and 31 December 2100 in Excel's (1900) calendar: a number in
 # a date column between these is a date typed into a cell formatted General.
@@ -58,26 +58,10 @@ def read_xlsx(
     records_from_rows: RecordsFromRows,
     progress: ProgressReport | None = None,
 ) -> tuple[list[RawRecord], list[Finding]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     file = source.display
+    workbook = open_workbook(source.data, file, read_only=True, data_only=True)
     try:
-        workbook = load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise LoadFailed(
-            [
-                Finding(
-                    "malformed-file",
-                    f"not a readable Excel workbook ({exc.__class__.__name__}): save it as .xlsx "
-                    "from Excel, or export CSV UTF-8",
-                    file,
-                    None,
-                )
-            ]
-        ) from None
-    try:
-        worksheet = _choose_sheet(workbook, sheet, file)
+        worksheet = choose_sheet(workbook, sheet, file)
         findings: list[Finding] = []
         if worksheet.sheet_state != "visible":
             findings.append(_hidden_sheet(workbook, worksheet.title, file))
@@ -95,55 +79,39 @@ def read_xlsx(
         workbook.close()
 
 
-def _choose_sheet(workbook, sheet: str | None, file: str):  # type: ignore[no-untyped-def]
-    if sheet is None:
-        return workbook.worksheets[0]
-    matches = [n for n in workbook.sheetnames if n.casefold() == sheet.casefold()]
-    if matches:
-        return workbook[matches[0]]  # Excel itself ignores case in sheet names
-    raise LoadFailed(
-        [
-            Finding(
-                "unknown-sheet",
-                f"the workbook has no sheet {sheet!r}; its sheets are "
-                f"{', '.join(repr(n) for n in workbook.sheetnames)}",
-                file,
-                None,
-            )
-        ]
-    )
-
-
 def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):  # a date-time cell: the date is what a plan uses
+    """A cell as text (loaders/tables.xlsx_text), but a date-time cell as its date: the date is
+    what a plan uses."""
+    if isinstance(value, dt.datetime):
         return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return xlsx_text(value)
 
 
 def _rows(worksheet, epoch, scan: SheetScan, findings, hidden_read, file) -> Rows:  # type: ignore[no-untyped-def]
     """The sheet's rows as text cells with their row numbers: rows holding a formula with no
-    saved value left out (with a finding for each cell), date serials in date columns read
-    as dates, and the hidden rows that hold data noted."""
+    saved value in a column that is read left out (with a finding for each such cell; one in
+    a column nypconsol ignores does not matter), date serials in date columns read as dates,
+    and the hidden rows that hold data noted."""
+    from openpyxl.utils import get_column_letter
     from openpyxl.utils.datetime import from_excel
 
     date_indexes: list[int] | None = None  # known once the header has been read
+    read_columns: set[str] | None = None  # the letters of the columns that are read
     for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
         unsaved = scan.unsaved.get(line)
+        if unsaved and read_columns is not None:
+            unsaved = [(col, formula) for col, formula in unsaved if col in read_columns]
         if unsaved:
             findings.extend(_unsaved_formula(col, formula, file, line) for col, formula in unsaved)
             continue
         if date_indexes is None:
             cells = [_cell_text(v) for v in values]
             if "".join(cells).strip():
-                date_indexes = [i for i, c in enumerate(cells) if column_key(c) in DATE_COLUMNS]
+                keys = [column_key(c) for c in cells]
+                date_indexes = [i for i, key in enumerate(keys) if key in DATE_COLUMNS]
+                read_columns = {
+                    get_column_letter(i + 1) for i, k in enumerate(keys) if k in COLUMNS
+                }
             yield line, cells
             continue
         cells = [_cell_text(v) for v in values]
@@ -248,15 +216,17 @@ def _hidden_rows(lines: list[int], file: str) -> Finding:
     if len(ranges) > SHOWN_RANGES:
         rest = len(lines) - sum(_range_size(r) for r in ranges[:SHOWN_RANGES])
         shown += f" and {rest:,} more"
-    noun = "row" if len(lines) == 1 else "rows"
-    verb = "is" if len(lines) == 1 else "are"
-    return Finding(
-        "hidden-rows",
-        f"{noun} {shown} {verb} hidden in the spreadsheet but were read: unhide them to check "
-        "they belong in the plan",
-        file,
-        lines[0],
-    )
+    if len(lines) == 1:
+        message = (
+            f"row {shown} is hidden in the spreadsheet but was read: unhide it to check it "
+            "belongs in the plan"
+        )
+    else:
+        message = (
+            f"rows {shown} are hidden in the spreadsheet but were read: unhide them to check "
+            "they belong in the plan"
+        )
+    return Finding("hidden-rows", message, file, lines[0])
 
 
 def _range_size(text: str) -> int:

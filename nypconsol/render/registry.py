@@ -10,6 +10,12 @@ Renderers of one document share a signature:
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines
 * ``districts``: ``(config, *, path, console=None) -> str``
+* ``handover``: ``(handover) -> dict[str, bytes]``: the files of ``-o DIR``, ``index.EXT`` and
+  one ``DISTRICT.EXT`` per report
+* ``handover-stdout``: ``(handover, *, console=None) -> str``: without ``-o``, a summary
+  (``table``) or every report in one document (``json``)
+* ``notices``: ``(notice_set, *, console=None) -> str`` (core/notices.NoticeSet)
+* ``measure``: ``(measured, *, console=None) -> str`` (core/measure.Measure)
 """
 
 from __future__ import annotations
@@ -35,6 +41,17 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("districts", "table"): "nypconsol.render.text:districts_text",
     ("districts", "json"): "nypconsol.render.data:districts_json",
     ("districts", "yaml"): "nypconsol.render.data:districts_yaml",
+    ("handover", "html"): "nypconsol.render.handover_html:handover_html",
+    ("handover", "markdown"): "nypconsol.render.handover_markdown:handover_markdown",
+    ("handover", "json"): "nypconsol.render.handover:handover_json",
+    ("handover", "pdf"): "nypconsol.render.handover_html:handover_pdf",
+    ("handover-stdout", "table"): "nypconsol.render.handover:handover_table",
+    ("handover-stdout", "json"): "nypconsol.render.handover:handover_json_all",
+    ("notices", "text"): "nypconsol.render.notices:notices_text",
+    ("notices", "markdown"): "nypconsol.render.notices:notices_markdown",
+    ("notices", "json"): "nypconsol.render.notices:notices_json",
+    ("measure", "text"): "nypconsol.render.notices:measure_text",
+    ("measure", "json"): "nypconsol.render.notices:measure_json",
 }
 
 

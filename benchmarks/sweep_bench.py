@@ -1,0 +1,217 @@
+"""Measure the archive sweep as a ratio to parsing the same archive files with json alone.
+
+    python benchmarks/sweep_bench.py                          # 10,000 and 1,000,000 messages
+    python benchmarks/sweep_bench.py --sizes 10000,100000 --platforms x --repeat 3
+    python benchmarks/sweep_bench.py --memory 200000          # peak memory vs largest file
+
+Each figure is the wall time of a fresh process. The floor opens the same zip, reads each
+message file (X's data/direct-messages*.js, Meta's message_N.json) and parses it with the
+standard json module, and nothing else. The sweep process runs what ``nypconsol sweep`` will:
+read_archives, triage, sweep_document and the JSON of the document (orjson, as the other
+renderers use), and reports how long each part took. Floor and sweep run interleaved, so load
+from other work falls on both; the table shows the minimum of the runs (other work only ever
+adds time). Each child's CPU time (user + system, from wait4(2)) is shown too: on a machine
+shared with other work a process can wait for a core, which wall time counts and CPU time does
+not, so CPU ratios are the steadier figure. Peak memory is the child's maximum resident set
+size, from the same wait4(2).
+
+Archives are generated once (benchmarks/sweep_archives.py) into $TMPDIR/nypconsol-sweep-bench
+(--data to move them) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import sweep_archives  # noqa: E402
+
+MIB = 1024 * 1024
+
+FLOOR = r"""
+import json, re, sys, zipfile
+data_file = re.compile(r"(data/direct-messages[^/]*\.js|.*/message_[0-9]+\.json)$")
+count = 0
+with zipfile.ZipFile(sys.argv[1]) as archive:
+    for info in archive.infolist():
+        if not data_file.match(info.filename):
+            continue
+        text = archive.read(info).decode("utf-8")
+        if text.startswith("window."):
+            text = text[text.index("=") + 1 :]
+        count += len(json.loads(text))
+print(count)
+"""
+
+SWEEP = r"""
+import json, sys, time
+clock = time.process_time
+start = clock()
+import orjson
+from nypconsol.sweep.archives import read_archives
+from nypconsol.sweep.document import sweep_document, triage_input
+from nypconsol.sweep.model import SweepAccount
+accounts = [
+    SweepAccount(handle="WhitbyPolice", platform="x", district="scarborough"),
+    SweepAccount(handle="MaltonPolice", platform="facebook", district="ryedale"),
+]
+phases = {"import": clock() - start}
+mark = clock()
+sweep = read_archives([sys.argv[1]], accounts)
+phases["read"] = clock() - mark
+mark = clock()
+triaged = triage_input(sweep)
+phases["triage"] = clock() - mark
+mark = clock()
+document = sweep_document(sweep, triaged)
+phases["document"] = clock() - mark
+mark = clock()
+body = orjson.dumps(document)
+phases["json"] = clock() - mark
+assert not sweep.findings, [f.as_dict() for f in sweep.findings]
+print(json.dumps({"phases": phases, "items": len(document["items"]), "bytes": len(body)}))
+"""
+
+
+def run_once(command: list[str]) -> tuple[float, float, int, str]:
+    """Wall time, CPU time, peak RSS (KiB) and standard output of one fresh process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if status != 0:
+            raise SystemExit(f"{command[:3]} failed:\n{err.read().decode()[-2000:]}")
+        cpu = usage.ru_utime + usage.ru_stime
+        return elapsed, cpu, usage.ru_maxrss, out.read().decode()
+
+
+def archive_for(data: Path, platform_id: str, messages: int, part_messages: int) -> Path:
+    folder = "WhitbyPolice" if platform_id == "x" else "MaltonPolice"
+    path = data / folder / f"{platform_id}-{messages}-{part_messages}.zip"
+    if not path.exists():
+        print(f"  generating {path.name} ...", flush=True)
+        partial = path.with_suffix(".partial")
+        writer = sweep_archives.write_x if platform_id == "x" else sweep_archives.write_facebook
+        writer(partial, messages, part_messages, 1, False)
+        partial.rename(path)
+    return path
+
+
+def sizes_of(path: Path) -> dict:
+    with zipfile.ZipFile(path) as archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+    data = [i for i in infos if i.filename.endswith((".js", ".json"))]
+    return {
+        "zip_mib": path.stat().st_size / MIB,
+        "data_mib": sum(i.file_size for i in data) / MIB,
+        "largest_mib": max(i.file_size for i in data) / MIB,
+        "files": len(data),
+    }
+
+
+def measure(path: Path, repeat: int) -> dict:
+    python = sys.executable
+    floor_runs, sweep_runs = [], []
+    phases: list[dict] = []
+    for _ in range(repeat):
+        floor_runs.append(run_once([python, "-c", FLOOR, str(path)])[:3])
+        seconds, cpu, rss, out = run_once([python, "-c", SWEEP, str(path)])
+        sweep_runs.append((seconds, cpu, rss))
+        phases.append(json.loads(out))
+    best = min(range(repeat), key=lambda n: sweep_runs[n][1])
+    return {
+        "floor_s": min(s for s, _, _ in floor_runs),
+        "sweep_s": min(s for s, _, _ in sweep_runs),
+        "floor_cpu_s": min(c for _, c, _ in floor_runs),
+        "sweep_cpu_s": min(c for _, c, _ in sweep_runs),
+        "floor_rss_mib": max(r for _, _, r in floor_runs) / 1024,
+        "sweep_rss_mib": max(r for _, _, r in sweep_runs) / 1024,
+        "phases": phases[best]["phases"],
+        "items": phases[best]["items"],
+        "json_mib": phases[best]["bytes"] / MIB,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--platforms", default="x,facebook")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--part-messages", type=int, default=100_000)
+    parser.add_argument(
+        "--memory",
+        type=int,
+        metavar="N",
+        help="instead: N messages of X in parts of N/10 and in one file, to compare peak memory",
+    )
+    parser.add_argument(
+        "--data", type=Path, default=Path(tempfile.gettempdir()) / "nypconsol-sweep-bench"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    print(
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, repeat {args.repeat}",
+        flush=True,
+    )
+    results = []
+    if args.memory:
+        runs = [("x", args.memory, args.memory // 10), ("x", args.memory, args.memory)]
+    else:
+        runs = [
+            (p, int(n), args.part_messages)
+            for p in args.platforms.split(",")
+            for n in args.sizes.split(",")
+        ]
+    for platform_id, messages, parts in runs:
+        path = archive_for(args.data, platform_id, messages, parts)
+        figures = {"platform": platform_id, "messages": messages, "part_messages": parts}
+        figures |= sizes_of(path)
+        figures |= measure(path, args.repeat)
+        results.append(figures)
+        phases = ", ".join(f"{k} {v:.2f}s" for k, v in figures["phases"].items())
+        print(
+            f"{platform_id:8} {messages:>9,} msgs  files {figures['files']:>6}  "
+            f"data {figures['data_mib']:7.1f} MiB (largest {figures['largest_mib']:6.1f})  "
+            f"\n    wall: floor {figures['floor_s']:7.2f}s  sweep {figures['sweep_s']:7.2f}s  "
+            f"ratio {figures['sweep_s'] / figures['floor_s']:5.1f}x"
+            f"\n    CPU:  floor {figures['floor_cpu_s']:7.2f}s  sweep {figures['sweep_cpu_s']:7.2f}s  "
+            f"ratio {figures['sweep_cpu_s'] / figures['floor_cpu_s']:5.1f}x"
+            f"\n    peak: floor {figures['floor_rss_mib']:6.0f} MiB  sweep {figures['sweep_rss_mib']:6.0f} MiB"
+            f"\n    sweep CPU by part: {phases}",
+            flush=True,
+        )
+    by_platform: dict[str, list[dict]] = {}
+    for figures in results:
+        by_platform.setdefault(figures["platform"], []).append(figures)
+    for platform_id, rows in by_platform.items():
+        rows.sort(key=lambda r: r["messages"])
+        if len(rows) >= 2 and rows[0]["messages"] != rows[-1]["messages"]:
+            size = rows[-1]["messages"] / rows[0]["messages"]
+            for key, name in (("sweep_s", "wall"), ("sweep_cpu_s", "CPU")):
+                grew = rows[-1][key] / rows[0][key]
+                per = [r[key] / r["messages"] * 1e6 for r in (rows[0], rows[-1])]
+                print(
+                    f"{platform_id}: {size:.0f}x the messages took {grew:.1f}x the {name} time "
+                    f"({per[0]:.0f} -> {per[1]:.0f} us a message)"
+                )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

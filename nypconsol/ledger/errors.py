@@ -1,0 +1,15 @@
+"""The one exception the ledger raises for a fault: its message is safe to show as it is (no
+password, no driver traceback) and its exit code is 4, FAILURE."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """The ledger could not be used: unreachable, login refused, timed out, busy, disk full,
+    not a ledger, or written by a newer nypconsol."""
+
+    exit_code = 4  # FAILURE
+
+
+class LedgerNotFound(LedgerError):
+    """There is no ledger there yet (only ``record`` creates one)."""

@@ -1,0 +1,88 @@
+"""Turn the bytes of an export's data files into Python values and its strings into the text
+people wrote: X's ``window.YTD`` JavaScript, JSON, Meta's mojibake and X's HTML escaping."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import orjson
+
+from nypconsol.sweep.sources import MemberError
+
+# window.YTD.direct_messages.part0 = [ ... ]  (the name is the file's, hyphens as underscores)
+_YTD_PREFIX = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*window\.YTD\.([A-Za-z0-9_]+)\.part([0-9]+)\s*=")
+_THAR_PREFIX = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*window\.__THAR_CONFIG\s*=")
+_BOM = b"\xef\xbb\xbf"
+
+
+def parse_json(data: bytes | bytearray | memoryview, *, offset: int = 0, prefix_lines: int = 0):  # type: ignore[no-untyped-def]
+    """The JSON value in ``data``; a MemberError (``archive-truncated``) naming the line and
+    column when it is cut short or broken. The message never quotes the file."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        line, column, position = error.lineno, error.colno, error.pos
+        reason = str(error).split(":", 1)[0]  # orjson's own words, before the location
+    if reason.startswith("str is not valid UTF-8"):
+        what = "is not UTF-8 text"
+    elif position >= len(data) - 1 or reason.startswith("unexpected end of data"):
+        what = "stops before its JSON ends (cut short)"
+    else:
+        what = "is not valid JSON"
+    if line == 1:
+        column += offset
+    line += prefix_lines
+    raise MemberError(
+        "archive-truncated",
+        f"{what} at line {line}, column {column}; download the archive again",
+    )
+
+
+def parse_ytd(data: bytearray, expected: str):  # type: ignore[no-untyped-def]
+    """The value of an X data file, ``window.YTD.<name>.part<N> = <JSON>``."""
+    match = _YTD_PREFIX.match(data)
+    if match is None:
+        raise MemberError(
+            "archive-not-ytd",
+            f"does not start with 'window.YTD.{expected}.part0 =' as X's data files do; "
+            "it is not an X archive file, or it was edited",
+        )
+    end = match.end()
+    return parse_json(memoryview(data)[end:], offset=end, prefix_lines=data.count(b"\n", 0, end))
+
+
+def parse_manifest(data: bytearray):  # type: ignore[no-untyped-def]
+    """The value of X's ``data/manifest.js`` (``window.__THAR_CONFIG = {...}``)."""
+    match = _THAR_PREFIX.match(data)
+    if match is None:
+        raise MemberError(
+            "archive-not-ytd",
+            "does not start with 'window.__THAR_CONFIG =' as X's manifest does",
+        )
+    end = match.end()
+    return parse_json(memoryview(data)[end:], offset=end, prefix_lines=data.count(b"\n", 0, end))
+
+
+def strip_bom(data: bytearray) -> memoryview:
+    view = memoryview(data)
+    return view[3:] if data.startswith(_BOM) else view
+
+
+def unmojibake(text: str) -> str:
+    """Meta's export text as written: each UTF-8 byte was escaped as its own character.
+
+    ``"Thereâ\\x80\\x99s"`` becomes ``"There’s"``. A string that is not such mojibake (pure
+    ASCII, or real Latin-1 letters that do not form UTF-8) is returned as it is.
+    """
+    if text.isascii():
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def unescape_html(text: str) -> str:
+    """X's escaped text (``&amp;``, ``&lt;``, ``&gt;``) as written."""
+    return html.unescape(text) if "&" in text else text

@@ -1,0 +1,144 @@
+"""The records the sweep passes between reading archives, triage and the sweep document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from nypconsol.core.findings import Finding
+
+
+class Platform(StrEnum):
+    """The platforms whose archives the sweep reads (ids as in the inventory's platform table)."""
+
+    X = "x"
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    MASTODON = "mastodon"
+
+
+PLATFORM_NAMES = {
+    Platform.X: "X",
+    Platform.FACEBOOK: "Facebook",
+    Platform.INSTAGRAM: "Instagram",
+    Platform.MASTODON: "Mastodon",
+}
+
+
+class Priority(StrEnum):
+    """How soon a person must look at a message (issue 14's definitions, in the lexicon)."""
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    NONE = "none"
+
+    @property
+    def rank(self) -> int:
+        """0 for P1 ... 3 for none: the order items are listed in."""
+        return _RANK[self]
+
+
+_RANK = {Priority.P1: 0, Priority.P2: 1, Priority.P3: 2, Priority.NONE: 3}
+
+
+class MatchedBy(StrEnum):
+    """How an archive was tied to its inventory account, in the order they are tried."""
+
+    ARCHIVE = "archive"  # the archive names its account (account.js, personal information)
+    NAME = "name"  # the archive's file or folder name, or the folder it sits in, is a handle
+    ACCOUNT_OPTION = "account option"  # --account
+
+
+@dataclass(frozen=True, slots=True)
+class SweepAccount:
+    """An inventory account an archive can belong to (the CLI adapts its plan entries to this)."""
+
+    handle: str
+    platform: str  # a platform id: x, facebook, instagram, mastodon, ...
+    district: str  # the district id the account's messages are triaged for
+
+    def key(self) -> tuple[str, str]:
+        return (self.platform, handle_key(self.platform, self.handle))
+
+
+def handle_key(platform: str, handle: str) -> str:
+    """A handle as the platform compares them: no leading @, any case; Facebook ignores dots."""
+    text = handle.strip()
+    text = text.removeprefix("@")
+    if platform == Platform.FACEBOOK:
+        text = text.replace(".", "")
+    return text.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveFinding:
+    """Something wrong with an archive, naming the archive and the file inside it, never text."""
+
+    code: str
+    archive: str  # the archive's path as given (zip or folder)
+    member: str | None  # the file inside the archive, as the archive names it
+    message: str  # what is wrong and what to do; never a member of the public's words
+
+    def as_finding(self) -> Finding:
+        """The tool's common finding: the archive as the file, the member at the message's start."""
+        prefix = f"{self.member}: " if self.member else ""
+        return Finding(code=self.code, message=prefix + self.message, file=self.archive)
+
+    def as_dict(self) -> dict:
+        finding = self.as_finding()
+        return {
+            "severity": finding.severity.value,
+            "code": self.code,
+            "archive": self.archive,
+            "member": self.member,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One message a member of the public sent the account: a candidate for triage."""
+
+    archive: str  # the first archive (in the order given) that holds it
+    conversation: str
+    message_id: str
+    sent_ms: int  # milliseconds since 1970-01-01 UTC
+    sender: str  # the platform's id for the sender (X user id, Meta display name)
+    text: str  # as the person wrote it: mojibake undone, HTML entities decoded
+    attachments: tuple[str, ...] = ()  # kinds: photo, video, audio, file, gif, sticker, link
+    answered: bool = False
+    answered_by: str | None = None  # "message" (in the conversation) or "public reply" (X)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveCoverage:
+    """What one archive held and what it cannot show: the triage team must know what was not swept."""
+
+    path: str
+    sha256: str
+    platform: str
+    account: SweepAccount
+    matched_by: MatchedBy
+    layout: str  # e.g. "x", "facebook (your_facebook_activity/messages)"
+    conversations: int
+    messages: int  # every message read, the account's own included
+    inbound: int  # messages from others: the triage candidates
+    own: int  # the account's own messages and posts (read only to decide "answered")
+    first_ms: int | None
+    last_ms: int | None
+    not_covered: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SweepInput:
+    """Every archive read, the inbound messages they hold (deduplicated), and what went wrong."""
+
+    archives: tuple[ArchiveCoverage, ...]
+    messages: tuple[InboundMessage, ...]
+    findings: tuple[ArchiveFinding, ...]
+
+    @property
+    def read_anything(self) -> bool:
+        """True when at least one archive was read (exit 1 only when nothing could be)."""
+        return bool(self.archives)
