@@ -186,3 +186,13 @@ def quiet_option(f):  # type: ignore[no-untyped-def]
         is_flag=True,
         help="No progress bars or countdowns (they are shown on stderr only at a terminal).",
     )(f)
+
+
+def ledger_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--ledger",
+        metavar="PATH_OR_URL",
+        help="The progress ledger: a SQLite file or a postgresql://user@host/db URL (the "
+        "password from PGPASSWORD or ~/.pgpass). Default: $NYPCONSOL_LEDGER, else "
+        "./nypconsol-ledger.sqlite.",
+    )(f)

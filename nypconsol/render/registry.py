@@ -16,6 +16,10 @@ Renderers of one document share a signature:
   (``table``) or every report in one document (``json``)
 * ``notices``: ``(notice_set, *, console=None) -> str`` (core/notices.NoticeSet)
 * ``measure``: ``(measured, *, console=None) -> str`` (core/measure.Measure)
+* ``status``: ``(report, *, console=None) -> str``; ``report`` is a ``core.status.StatusReport``;
+  with a rich console, ``table`` draws at the terminal and returns ""
+* ``log``: ``(events, *, ledger="", console=None) -> str``; ``events`` are the ledger's, oldest
+  first, and ``ledger`` names it
 """
 
 from __future__ import annotations
@@ -52,6 +56,14 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("notices", "json"): "nypconsol.render.notices:notices_json",
     ("measure", "text"): "nypconsol.render.notices:measure_text",
     ("measure", "json"): "nypconsol.render.notices:measure_json",
+    ("status", "table"): "nypconsol.render.status:status_table",
+    ("status", "json"): "nypconsol.render.status:status_json",
+    ("status", "csv"): "nypconsol.render.status:status_csv",
+    ("status", "markdown"): "nypconsol.render.status:status_markdown",
+    ("status", "github"): "nypconsol.render.status:status_annotations",
+    ("log", "table"): "nypconsol.render.log:log_table",
+    ("log", "json"): "nypconsol.render.log:log_json",
+    ("log", "csv"): "nypconsol.render.log:log_csv",
 }
 
 
