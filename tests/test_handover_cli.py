@@ -62,7 +62,7 @@ def test_without_output_a_summary_at_the_terminal(example):
         "2027-01-25",
     ]
     assert lines[13].split()[:6] == ["Total", "18", "16", "1", "1", "51,815"]
-    assert "9 report(s): 16 account(s) to hand over, 51,815 followers to redirect." in lines
+    assert "9 reports: 16 accounts to hand over, 51,815 followers to redirect." in lines
     assert "placeholder-accounts" in result.stderr  # the plan's warnings, as plan shows them
 
 
@@ -75,7 +75,7 @@ def test_done_when_the_example_writes_an_index_and_a_report_per_district(example
         + [f"{d}.html" for d in DISTRICTS]
     )
     assert result.stderr.endswith(
-        "Wrote 9 handover report(s) and the index (html) to reports: 10 written, 0 unchanged.\n"
+        "Wrote 9 handover reports and the index (html) to reports: 10 written, 0 unchanged.\n"
     )
     for page in folder.glob("*.html"):  # each parses, runs nothing and fetches nothing
         assert_self_contained(page.read_text(encoding="utf-8"))

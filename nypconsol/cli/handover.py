@@ -104,6 +104,7 @@ def _to_stdout(document, fmt: str | None, no_color: bool) -> None:  # type: igno
 
 def _to_folder(document, fmt: str, output: str) -> None:  # type: ignore[no-untyped-def]
     from nypconsol.loaders.folders import write_folder
+    from nypconsol.render.phrases import plural
     from nypconsol.render.registry import render
 
     files = render("handover", fmt, document)
@@ -112,9 +113,8 @@ def _to_folder(document, fmt: str, output: str) -> None:  # type: ignore[no-unty
     if result.removed:
         parts.append(f"{len(result.removed)} removed from an earlier run")
     click.echo(
-        f"Wrote {len(document.reports)} handover report(s) and the index ({fmt}) to {output}: "
-        + ", ".join(parts)
-        + ".",
+        f"Wrote {plural(len(document.reports), 'handover report')} and the index ({fmt}) to "
+        f"{output}: " + ", ".join(parts) + ".",
         err=True,
     )
     if result.kept:

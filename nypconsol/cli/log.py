@@ -65,17 +65,20 @@ def log(accounts, since, fmt, verify, ledger, no_color):  # type: ignore[no-unty
 
 
 def _verify(ledger) -> None:  # type: ignore[no-untyped-def]
+    from nypconsol.render.phrases import plural
+
     report = ledger.verify()
     where = ledger_source(ledger)
     if not report.ok:
         good = (
-            f"the {report.events} event(s) before it verify, head hash {report.head_hash}"
+            f"the {plural(report.events, 'event')} before it "
+            f"{'verifies' if report.events == 1 else 'verify'}, head hash {report.head_hash}"
             if report.events
             else "no event before it verifies"
         )
         raise ChainBroken(f"the ledger {where} does not verify: {report.problem} ({good})")
     click.echo(
-        f"Verified the ledger {where}: {report.events} event(s), the hash chain is whole; "
+        f"Verified the ledger {where}: {plural(report.events, 'event')}, the hash chain is whole; "
         f"head hash {report.head_hash}",
         err=True,
     )

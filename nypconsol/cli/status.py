@@ -59,6 +59,7 @@ def status(
     from nypconsol.core.progress import StepStatus, local_date
     from nypconsol.core.status import build_status
     from nypconsol.ledger import open_ledger
+    from nypconsol.render.phrases import plural
     from nypconsol.render.registry import render
     from nypconsol.render.status import status_summary_markdown
 
@@ -83,7 +84,8 @@ def status(
     if check:
         accounts = sum(1 for a in report.accounts if a.count(StepStatus.OVERDUE))
         click.echo(
-            f"{overdue} step(s) overdue in {accounts} account(s): exit 3."
+            f"{plural(overdue, 'step', grouped=False)} overdue in "
+            f"{plural(accounts, 'account', grouped=False)}: exit 3."
             if overdue
             else "Nothing is overdue.",
             err=True,

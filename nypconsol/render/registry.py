@@ -4,8 +4,9 @@ whose modules are imported only when used (``nypconsol --help`` imports none of 
 Renderers of one document share a signature:
 
 * ``findings``: ``(findings, *, accounts=None) -> str``
-* ``plan``: ``(plan, *, console=None) -> str | Iterable[bytes]``; with a rich console, ``table``
-  draws at the terminal and returns ""
+* ``plan``: ``(plan, *, console=None, progress=None) -> str | Iterable[bytes]``; with a rich
+  console, ``table`` draws at the terminal and returns ""; ``progress`` (core/work_progress.py) hears
+  of the accounts written by a renderer that takes long (``xlsx``)
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines
 * ``districts``: ``(config, *, path, console=None) -> str``
@@ -36,6 +37,7 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("plan", "yaml"): "nypconsol.render.data:plan_yaml",
     ("plan", "markdown"): "nypconsol.render.markdown:plan_markdown",
     ("plan", "csv"): "nypconsol.render.csvfile:plan_csv",
+    ("plan", "xlsx"): "nypconsol.render.xlsxfile:plan_xlsx",
     ("drift", "text"): "nypconsol.render.text:drift_text",
     ("drift", "json"): "nypconsol.render.data:drift_json",
     ("drift", "markdown"): "nypconsol.render.markdown:drift_markdown",

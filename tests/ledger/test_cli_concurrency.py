@@ -13,6 +13,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from nypconsol.render.phrases import plural
+
 from .cli_helpers import START, write_inputs
 
 WORKER = Path(__file__).with_name("cli_record_worker.py")
@@ -37,7 +39,7 @@ def verified_log(location: str, folder: Path) -> list[dict]:
     )
     assert result.returncode == 0, result.stderr
     events = json.loads(result.stdout)["events"]
-    assert f": {len(events)} event(s), the hash chain is whole; head hash " in result.stderr
+    assert f": {plural(len(events), 'event')}, the hash chain is whole; head hash " in result.stderr
     return events
 
 

@@ -156,7 +156,7 @@ def test_verify_passes_and_prints_the_count_and_head_hash(backend, trail):
     result = log(backend, "--verify", "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == (
-        f"Verified the ledger {backend.location} (--ledger): 5 event(s), the hash chain is "
+        f"Verified the ledger {backend.location} (--ledger): 5 events, the hash chain is "
         f"whole; head hash {head}\n"
     )
     assert len(json.loads(result.stdout)["events"]) == 5
@@ -172,7 +172,7 @@ def test_verify_after_an_edit_with_plain_sql_names_the_event(backend, trail):
         second = ledger.events()[1].hash
     assert result.stderr == (
         f"Error: the ledger {backend.location} (--ledger) does not verify: event 3 was changed "
-        "after it was recorded: its contents do not match its hash (the 2 event(s) before it "
+        "after it was recorded: its contents do not match its hash (the 2 events before it "
         f"verify, head hash {second})\n"
     )
 

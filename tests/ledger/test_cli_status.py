@@ -122,7 +122,7 @@ def test_check_passes_before_the_close_dates_and_fails_after(backend, started, f
     after = started.close + dt.timedelta(days=1)
     late = status(backend, started, "--check", "--format", fmt, "--today", after.isoformat())
     assert late.exit_code == ExitCode.DRIFT == 3
-    assert late.stderr.endswith("27 step(s) overdue in 6 account(s): exit 3.\n")
+    assert late.stderr.endswith("27 steps overdue in 6 accounts: exit 3.\n")
 
 
 def test_on_the_close_date_its_steps_are_due_and_the_day_before_overdue(backend, started):
