@@ -4,8 +4,10 @@ account's own messages kept only as times, to tell which conversations it answer
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from nypconsol.sweep.decode import parse_json_file
 from nypconsol.sweep.model import ArchiveFinding
 from nypconsol.sweep.sources import ArchiveSource, Member, MemberError
 
@@ -126,6 +128,22 @@ class ReadContext:
         except MemberError as error:
             self.finding(error.code, name, error.message)
             return None
+
+    def parse(
+        self, name: str, parse: Callable[[bytearray], object] = parse_json_file
+    ) -> object | None:
+        """The value of the file as ``parse`` reads it (JSON by default), or None after recording
+        why it could not be read or parsed."""
+        data = self.read(name)
+        if data is None:
+            return None
+        try:
+            return parse(data)
+        except MemberError as error:
+            self.finding(error.code, name, error.message)
+            return None
+        finally:
+            del data  # the bytes go before the caller walks what they parsed into
 
     def read_head(self, name: str, size: int) -> bytes | None:
         member = self.files.get(name)

@@ -69,6 +69,11 @@ def strip_bom(data: bytearray) -> memoryview:
     return view[3:] if data.startswith(_BOM) else view
 
 
+def parse_json_file(data: bytearray):  # type: ignore[no-untyped-def]
+    """The value of a JSON data file (Meta's, Mastodon's), a byte-order mark allowed."""
+    return parse_json(strip_bom(data))
+
+
 def unmojibake(text: str) -> str:
     """Meta's export text as written: each UTF-8 byte was escaped as its own character.
 

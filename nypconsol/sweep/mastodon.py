@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from nypconsol.sweep.conversations import ReadContext
-from nypconsol.sweep.decode import parse_json, strip_bom
-from nypconsol.sweep.sources import MemberError
 
 MARKERS = ("outbox.json", "actor.json")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -23,24 +21,11 @@ class MastodonIdentity:
     member: str | None
 
 
-def _parse(ctx: ReadContext, name: str):  # type: ignore[no-untyped-def]
-    data = ctx.read(name)
-    if data is None:
-        return None
-    try:
-        return parse_json(strip_bom(data))
-    except MemberError as error:
-        ctx.finding(error.code, name, error.message)
-        return None
-    finally:
-        del data
-
-
 def read_identity(ctx: ReadContext) -> MastodonIdentity:
     """``user@instance`` from actor.json: its preferredUsername and the host of its id."""
     if "actor.json" not in ctx.files:
         return MastodonIdentity(handle=None, member=None)
-    actor = _parse(ctx, "actor.json")
+    actor = ctx.parse("actor.json")
     if not isinstance(actor, dict):
         if actor is not None:
             ctx.finding("archive-layout", "actor.json", "is not an ActivityPub actor")
@@ -70,7 +55,7 @@ def read_posts(ctx: ReadContext) -> None:
     """The account's own posts from outbox.json: counted and dated, never items."""
     if "outbox.json" not in ctx.files:
         return
-    outbox = _parse(ctx, "outbox.json")
+    outbox = ctx.parse("outbox.json")
     if outbox is None:
         return
     items = outbox.get("orderedItems") if isinstance(outbox, dict) else None

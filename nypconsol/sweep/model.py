@@ -96,6 +96,12 @@ class ArchiveFinding:
         }
 
 
+def archive_finding(
+    code: str, archive: str, message: str, member: str | None = None
+) -> ArchiveFinding:
+    return ArchiveFinding(code=code, archive=archive, member=member, message=message)
+
+
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
     """One message a member of the public sent the account: a candidate for triage."""
@@ -109,6 +115,18 @@ class InboundMessage:
     attachments: tuple[str, ...] = ()  # kinds: photo, video, audio, file, gif, sticker, link
     answered: bool = False
     answered_by: str | None = None  # "message" (in the conversation) or "public reply" (X)
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """What triage says about one message; ``cues`` say why, in words a person reads."""
+
+    priority: Priority
+    categories: tuple[str, ...]
+    cues: tuple[str, ...]
+    follows: str | None = None  # the message id of the report this one adds facts to
+    facts: tuple[str, ...] = ()  # the kinds of fact found (registration, street, ...)
+    now: bool = False
 
 
 @dataclass(frozen=True, slots=True)
