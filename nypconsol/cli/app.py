@@ -39,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "schema",
         "Print the JSON Schema (draft 2020-12) of a JSON document the tool writes.",
     ),
+    "sweep": (
+        "sweep",
+        "Find the crime reports sent to accounts about to close, in their downloaded archives.",
+    ),
     "validate": (
         "validate",
         "Check the inventory and mapping, and report every finding at once.",

@@ -131,3 +131,13 @@ def color_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal)."
     )(f)
+
+
+def ledger_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--ledger",
+        metavar="PATH_OR_URL",
+        help="The progress ledger: a SQLite file or a postgresql://user@host/db URL (the "
+        "password from PGPASSWORD or ~/.pgpass). Default: $NYPCONSOL_LEDGER, else "
+        "./nypconsol-ledger.sqlite.",
+    )(f)

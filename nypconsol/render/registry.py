@@ -13,6 +13,11 @@ Renderers of one document share a signature:
   one ``DISTRICT.EXT`` per report
 * ``handover-stdout``: ``(handover, *, console=None) -> str``: without ``-o``, a summary
   (``table``) or every report in one document (``json``)
+* ``sweep``: ``(document, *, width=None) -> str | bytes``: the sweep document on standard
+  output: the summary for a person (``table``, wrapped to ``width``), the document (``json``),
+  every district's worklist (``csv``, ``html``)
+* ``sweep-folder``: ``(document) -> dict[str, bytes]``: the files of ``sweep -o DIR``: one
+  ``DISTRICT.csv`` and ``DISTRICT.html`` worklist per district, and ``sweep.json``
 """
 
 from __future__ import annotations
@@ -43,6 +48,13 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("handover", "pdf"): "nypconsol.render.handover_html:handover_pdf",
     ("handover-stdout", "table"): "nypconsol.render.handover:handover_table",
     ("handover-stdout", "json"): "nypconsol.render.handover:handover_json_all",
+    ("sweep", "table"): "nypconsol.render.sweep_text:sweep_summary",
+    ("sweep", "json"): "nypconsol.render.sweep:sweep_json",
+    ("sweep", "csv"): "nypconsol.render.sweep:sweep_csv",
+    ("sweep", "html"): "nypconsol.render.sweep_html:sweep_html",
+    ("sweep-folder", "csv"): "nypconsol.render.sweep:sweep_csv_files",
+    ("sweep-folder", "html"): "nypconsol.render.sweep_html:sweep_html_files",
+    ("sweep-folder", "json"): "nypconsol.render.sweep:sweep_json_files",
 }
 
 

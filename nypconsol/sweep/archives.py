@@ -3,7 +3,7 @@ platform's reader, and gather the inbound messages of all of them with ``answere
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nypconsol.sweep import mastodon, meta, x
@@ -15,6 +15,7 @@ from nypconsol.sweep.model import (
     ArchiveCoverage,
     ArchiveFinding,
     InboundMessage,
+    MastodonInbox,
     Platform,
     SweepAccount,
     SweepInput,
@@ -43,11 +44,11 @@ NOT_COVERED: dict[str, tuple[str, ...]] = {
         "comments from other people on the account's posts: the export holds only the account's own comments",
         "replies and mentions from other people",
     ),
-    Platform.MASTODON: (
-        "direct messages to the account: only the Mastodon API has them, and this version does not call it",
-        "mentions and replies from other people: only the Mastodon API has them, and this version does not call it",
-    ),
+    Platform.MASTODON: mastodon.NOT_COVERED,
 }
+
+
+MastodonApi = Callable[[SweepAccount], MastodonInbox]
 
 
 class SweepError(RuntimeError):
@@ -68,6 +69,7 @@ def _read_one(
     limits: Limits,
     seen: dict[str, str],
     findings: list[ArchiveFinding],
+    mastodon_api: MastodonApi | None,
 ) -> _ArchiveRead | None:
     display = candidate.display
     try:
@@ -156,20 +158,26 @@ def _read_one(
                     "be told apart: every message is listed as inbound and none as answered",
                 )
             meta.read_messages(ctx, layout.meta, owners)
+    not_covered = NOT_COVERED[Platform(platform)]
+    described = layout.description
+    if platform == Platform.MASTODON and mastodon_api is not None:
+        inbox = mastodon_api(account)  # after the archive is closed: this may take a while
+        not_covered = mastodon.read_inbox(ctx, inbox)
+        described += f" + API {inbox.source}"
     coverage = ArchiveCoverage(
         path=display,
         sha256=digest,
         platform=platform,
         account=account,
         matched_by=matched_by,
-        layout=layout.description,
+        layout=described,
         conversations=len(log.conversations),
         messages=log.messages,
         inbound=len(log.inbound),
         own=log.own + log.own_posts,
         first_ms=log.first_ms,
         last_ms=log.last_ms,
-        not_covered=NOT_COVERED[Platform(platform)],
+        not_covered=not_covered,
     )
     return _ArchiveRead(coverage=coverage, log=log)
 
@@ -179,30 +187,38 @@ def read_archives(
     accounts: Iterable[SweepAccount],
     account_hint: str | None = None,
     limits: Limits | None = None,
+    *,
+    not_swept: Iterable[tuple[SweepAccount, str]] = (),
+    mastodon_api: MastodonApi | None = None,
 ) -> SweepInput:
     """Read every archive in ``paths`` (zips, extracted folders, folders of archives).
 
     Each is tied to one of ``accounts``; a bad archive, or a bad file in one, becomes a finding
     and the rest are still read. Messages found in two archives of the same account (two
     downloads, or the parts of one) are kept once, under the first archive given.
+    ``not_swept`` are inventory accounts that are not swept, with why (``retain: ...``): an
+    archive of one is a finding that says so. ``mastodon_api``, when given, is asked for what
+    the Mastodon API holds for each Mastodon account swept (its mentions and direct messages);
+    it must not raise, but report a problem in the inbox it returns.
     """
     with collector_paused():
-        return _read_all(paths, accounts, account_hint, limits or Limits())
+        index = AccountIndex(accounts, not_swept)
+        return _read_all(paths, index, account_hint, limits or Limits(), mastodon_api)
 
 
 def _read_all(
     paths: Sequence[str],
-    accounts: Iterable[SweepAccount],
+    index: AccountIndex,
     account_hint: str | None,
     limits: Limits,
+    mastodon_api: MastodonApi | None,
 ) -> SweepInput:
-    index = AccountIndex(accounts)
     candidates, findings = discover(paths)
     seen: dict[str, str] = {}
     reads = []
     for candidate in candidates:
         try:
-            read = _read_one(candidate, index, account_hint, limits, seen, findings)
+            read = _read_one(candidate, index, account_hint, limits, seen, findings, mastodon_api)
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as error:

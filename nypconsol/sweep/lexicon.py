@@ -16,8 +16,27 @@ ENQUIRIES = "enquiries"
 OVERRIDES = ("now", "registration", "postcode", "time")
 
 
+# The start of a LexiconError's message: the entry it is about, categories.violence.terms[3].
+_WHERE = re.compile(r"([A-Za-z_][\w-]*(?:\[[0-9]+\])*(?:\.[\w-]+(?:\[[0-9]+\])*)*): ")
+
+
 class LexiconError(ValueError):
-    """The lexicon or an override of it is not in the expected shape; the message says where."""
+    """The lexicon or an override of it is not in the expected shape; the message starts with
+    where (``categories.violence.terms[3]: ...``)."""
+
+    @property
+    def where(self) -> tuple[str | int, ...]:
+        """The entry the message is about as keys and list positions, () when it names none:
+        ``("categories", "violence", "terms", 3)``."""
+        match = _WHERE.match(str(self))
+        if match is None:
+            return ()
+        path: list[str | int] = []
+        for part in match[1].split("."):
+            name, *positions = part.split("[")
+            path.append(name)
+            path += [int(p.rstrip("]")) for p in positions]
+        return tuple(path)
 
 
 @dataclass(frozen=True, slots=True)

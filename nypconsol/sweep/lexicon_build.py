@@ -116,6 +116,30 @@ def _priority(value: object, where: str) -> Priority:
         raise LexiconError(f"{where}: {value!r} is not P1, P2, P3 or none") from None
 
 
+def _flag(value: object, default: bool, where: str) -> bool:
+    """yes or no: YAML's own true and false, or the words as a config keeps them."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().casefold()
+    if word in ("yes", "true", "on"):
+        return True
+    if word in ("no", "false", "off"):
+        return False
+    raise LexiconError(f"{where}: {value!r} is not yes or no")
+
+
+def _whole(value: object, default: int, where: str) -> int:
+    if value is None:
+        return default
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
+        return int(value)
+    raise LexiconError(f"{where}: {value!r} is not a whole number above 0")
+
+
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
@@ -222,7 +246,7 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             suppresses=suppresses,
             unless=unless,
             emoji=tuple(_list(section.get("emoji"), f"{where}.emoji")),
-            urls=bool(section.get("urls", False)),
+            urls=_flag(section.get("urls"), False, f"{where}.urls"),
         )
         add_terms(_list(section.get("terms"), f"{where}.terms"), "context", context_id, where)
 
@@ -260,7 +284,7 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             priority=_priority(section["priority"], f"{where}.priority"),
             now=_priority(section["now"], f"{where}.now") if "now" in section else None,
             past=_priority(section["past"], f"{where}.past") if "past" in section else None,
-            suppressible=bool(section.get("suppressible", True)),
+            suppressible=_flag(section.get("suppressible"), True, f"{where}.suppressible"),
             when_facts=when_facts,
             groups=len(rules),
             order=order,
@@ -348,7 +372,7 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             singles.setdefault(entry.words[0], []).append(entry)
         else:
             pairs.setdefault(entry.words[:2], []).append(entry)
-    min_length = int(settings.get("fuzzy_min_length", 6))
+    min_length = _whole(settings.get("fuzzy_min_length"), 6, "settings.fuzzy_min_length")
     fuzzy: dict[str, list[Entry]] = {}
     for entry in entries:
         if (
@@ -389,6 +413,9 @@ def compile_lexicon(data: Mapping) -> Lexicon:
         question_words=frozenset(words(" ".join(_list(data.get("question_words"), "q")))),
         possible_report=possible_report,
         fuzzy_min_length=min_length,
-        fuzzy_two_edits_length=int(settings.get("fuzzy_two_edits_length", 10)),
-        follow_up_ms=int(settings.get("follow_up_minutes", 180)) * 60_000,
+        fuzzy_two_edits_length=_whole(
+            settings.get("fuzzy_two_edits_length"), 10, "settings.fuzzy_two_edits_length"
+        ),
+        follow_up_ms=_whole(settings.get("follow_up_minutes"), 180, "settings.follow_up_minutes")
+        * 60_000,
     )

@@ -21,13 +21,27 @@ _NAME_SPLIT = re.compile(r"[-\s]+")
 
 
 class AccountIndex:
-    """The inventory accounts by platform and handle as the platform compares them."""
+    """The inventory accounts by platform and handle as the platform compares them, and the
+    accounts that are in the inventory but not swept, with why (retained, already closed)."""
 
-    def __init__(self, accounts: Iterable[SweepAccount]) -> None:
+    def __init__(
+        self, accounts: Iterable[SweepAccount], not_swept: Iterable[tuple[SweepAccount, str]] = ()
+    ) -> None:
         self._by_key: dict[tuple[str, str], SweepAccount] = {}
         for account in accounts:
             self._by_key.setdefault(account.key(), account)
         self._platforms = sorted({p for p, _ in self._by_key})
+        self._not_swept: dict[tuple[str, str], str] = {}
+        for account, why in not_swept:
+            self._not_swept.setdefault(account.key(), why)
+
+    def why_not_swept(self, handle: str, platforms: tuple[str, ...]) -> str | None:
+        """Why an inventory account of that handle on one of these platforms is not swept."""
+        for platform in platforms:
+            why = self._not_swept.get((platform, handle_key(platform, handle)))
+            if why is not None:
+                return why
+        return None
 
     def lookup(
         self, handle: str, platforms: tuple[str, ...]
@@ -77,6 +91,9 @@ def match_account(
             return fits[0], MatchedBy.ARCHIVE
         if others:
             return _wrong_platform(archive, kind, handle, others[0], where)
+        why = index.why_not_swept(handle, platforms)
+        if why is not None:
+            return _not_swept(archive, kind, handle, f"named in {where}", why)
         return archive_finding(
             "archive-unmatched",
             archive,
@@ -84,6 +101,7 @@ def match_account(
             "inventory: add the account to the inventory, or leave the archive out",
         )
     wrong: tuple[str, SweepAccount, str] | None = None
+    skipped: tuple[str, str, str] | None = None
     tried = [(name, where) for name, where in _name_candidates(candidate)]
     if account_hint:
         tried.append((account_hint, "--account"))
@@ -102,8 +120,13 @@ def match_account(
             )
         if others and (wrong is None or where == "--account"):
             wrong = (name, others[0], where)  # what the user said outright counts most
+        why = index.why_not_swept(name, platforms)
+        if why is not None and (skipped is None or where == "--account"):
+            skipped = (name, where, why)
     if wrong is not None:
         return _wrong_platform(archive, kind, wrong[0], wrong[1], wrong[2])
+    if skipped is not None:
+        return _not_swept(archive, kind, skipped[0], f"from {skipped[1]}", skipped[2])
     return archive_finding(
         "archive-unmatched",
         archive,
@@ -122,6 +145,15 @@ def _wrong_platform(
         f"is {_article(kind)} {kind} archive, but {handle} ({where}) is {_article(other)} {other} "
         "account in the inventory: "
         "check that the archive and the account belong together",
+    )
+
+
+def _not_swept(archive: str, kind: str, handle: str, where: str, why: str) -> ArchiveFinding:
+    return archive_finding(
+        "archive-unmatched",
+        archive,
+        f"is the {kind} archive of @{handle} ({where}), an account the plan does not close "
+        f"({why}): only the accounts about to close are swept; leave the archive out",
     )
 
 
