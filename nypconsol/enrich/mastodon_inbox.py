@@ -33,6 +33,7 @@ MAX_PAGES = 250  # of each list: 20,000 mentions, 10,000 conversations, 10,000 o
 MAX_WAIT = 300.0  # seconds a 429 may ask for (Mastodon's windows are five minutes)
 MAX_RATE_LIMITS = 20  # 429s in one read before giving up
 _MEDIA = {"image": "photo", "video": "video", "gifv": "gif", "audio": "audio"}
+SETTINGS = HttpSettings()  # timeouts and retries as the other platform lookups
 DROPPED = (
     "notifications the instance's filtering policy dropped rather than held back: Mastodon "
     "never creates them, so no one can sweep them"
@@ -108,7 +109,9 @@ class MastodonInboxReader:
     ) -> tuple[Any, str | None]:
         """The JSON of one answer and the next page's URL (None at the end)."""
         if self._transport is None:
-            self._transport = Transport(self._settings, redactor=Redactor([self._token]))
+            self._transport = Transport(
+                self._settings or SETTINGS, redactor=Redactor([self._token])
+            )
         path = urlsplit(url).path
         while True:
             reply = self._transport.get(url, params=params, token=self._token, what=base)

@@ -195,11 +195,12 @@ def compile_lexicon(data: Mapping) -> Lexicon:
     entries: list[Entry] = []
 
     def add_terms(terms: list[str], kind: str, key: Hashable, where: str) -> None:
-        for written in terms:
+        """``where`` is the list's own path: a problem names the item's place in it."""
+        for i, written in enumerate(terms):
             for term in _expand(written):
                 split = words(term)
                 if not split:
-                    raise LexiconError(f"{where}: {written!r} has no words")
+                    raise LexiconError(f"{where}[{i}]: {written!r} has no words")
                 entries.append(Entry(words=split, kind=kind, key=key, label=term))
 
     patterns: list[tuple[str, str, Hashable, str, str]] = []  # (name, kind, key, label, regex)
@@ -224,7 +225,9 @@ def compile_lexicon(data: Mapping) -> Lexicon:
     timing = _mapping(data.get("timing"), "timing")
     for kind in ("now", "progressive", "past", "habitual"):
         section = _mapping(timing.get(kind), f"timing.{kind}")
-        add_terms(_list(section.get("terms"), f"timing.{kind}.terms"), kind, kind, f"timing.{kind}")
+        add_terms(
+            _list(section.get("terms"), f"timing.{kind}.terms"), kind, kind, f"timing.{kind}.terms"
+        )
         add_patterns(
             _list(section.get("patterns"), f"timing.{kind}.patterns"),
             kind,
@@ -248,7 +251,9 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             emoji=tuple(_list(section.get("emoji"), f"{where}.emoji")),
             urls=_flag(section.get("urls"), False, f"{where}.urls"),
         )
-        add_terms(_list(section.get("terms"), f"{where}.terms"), "context", context_id, where)
+        add_terms(
+            _list(section.get("terms"), f"{where}.terms"), "context", context_id, f"{where}.terms"
+        )
 
     categories: dict[str, Category] = {}
     all_of: dict[str, tuple[int, ...]] = {}
@@ -289,12 +294,14 @@ def compile_lexicon(data: Mapping) -> Lexicon:
             groups=len(rules),
             order=order,
         )
-        add_terms(_list(section.get("terms"), f"{where}.terms"), "category", category_id, where)
+        add_terms(
+            _list(section.get("terms"), f"{where}.terms"), "category", category_id, f"{where}.terms"
+        )
         add_terms(
             _list(section.get("when_question"), f"{where}.when_question"),
             "question",
             category_id,
-            where,
+            f"{where}.when_question",
         )
         add_patterns(
             _list(section.get("patterns"), f"{where}.patterns"),

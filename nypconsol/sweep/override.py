@@ -12,7 +12,7 @@ from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.sources import decode_text
 from nypconsol.loaders.yamlfile import load_yaml
 from nypconsol.sweep.lexicon import Lexicon, LexiconError
-from nypconsol.sweep.lexicon_build import load_lexicon
+from nypconsol.sweep.lexicon_build import default_lexicon_data, load_lexicon
 
 SECTION = "sweep"
 KEYS = ("lexicon",)
@@ -42,6 +42,37 @@ def entry_line(override: object, where: tuple[str | int, ...], default: int | No
                 break
             line, node = _key_line(node, step, line), node[step]
     return line
+
+
+def override_place(base: object, override: object, where: tuple[str | int, ...]) -> tuple:
+    """``where``, a place in the merged lexicon, as the place in the override it came from:
+    merging adds an override's list items after the shipped ones (less ``<key>_remove``), so a
+    position counts the shipped items first. Cut short where the place is not the override's."""
+    place: list[str | int] = []
+    removed: object = None
+    for step in where:
+        if isinstance(step, str):
+            if not isinstance(override, dict) or step not in override:
+                break
+            removed = override.get(f"{step}_remove")
+            base = base.get(step) if isinstance(base, dict) else None
+            override = override[step]
+            place.append(step)
+            continue
+        if not isinstance(override, list):
+            break
+        shipped = base if isinstance(base, list) else []
+        merged = [(v, None) for v in shipped] + [
+            (v, i) for i, v in enumerate(override) if v not in shipped
+        ]
+        if isinstance(removed, list):
+            merged = [(v, i) for v, i in merged if v not in removed]
+        origin = merged[step][1] if step < len(merged) else None
+        if origin is None:
+            break
+        place.append(origin)
+        base, override = None, override[origin]
+    return tuple(place)
 
 
 def config_lexicon(config_file: ConfigFile | None) -> tuple[Lexicon | None, list[Finding]]:
@@ -81,11 +112,28 @@ def config_lexicon(config_file: ConfigFile | None) -> tuple[Lexicon | None, list
     try:
         lexicon = load_lexicon(override)
     except LexiconError as error:
-        line = entry_line(override, error.where, lexicon_line)
-        problem = f"sweep.lexicon.{error}" if error.where else f"sweep.lexicon: {error}"
+        where = override_place(default_lexicon_data(), override, error.where)
+        line = entry_line(override, where, lexicon_line)
+        problem = _renamed(str(error), error.where, where)
         findings.append(_bad(file, line, problem))
         return None, findings
     return (None, findings) if findings else (lexicon, [])
+
+
+def _renamed(message: str, merged: tuple, own: tuple) -> str:
+    """The message with the place in the merged lexicon replaced by the override's own."""
+    if not merged:
+        return f"sweep.lexicon: {message}"
+    if len(own) == len(merged):
+        message = _path_text(own) + message[len(_path_text(merged)) :]
+    return f"sweep.lexicon.{message}"
+
+
+def _path_text(path: tuple) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}" if text else step
+    return text
 
 
 def _bad(file: str, line: int | None, message: str) -> Finding:
