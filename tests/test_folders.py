@@ -139,6 +139,29 @@ def test_a_failure_mid_write_leaves_the_old_files_and_no_temporaries(
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def test_ctrl_c_mid_write_leaves_the_old_files_and_no_temporaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are written by several threads: an interrupt while they run, with some temporary
+    files made and others still to come, leaves none of them behind."""
+    out = tmp_path / "out"
+    old = {f"d{i % 3}/f{i}.txt": b"old" for i in range(40)}
+    write_folder(out, old, kind="notices")
+    real_fsync, calls = os.fsync, []
+
+    def interrupted_fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 20:
+            raise KeyboardInterrupt
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", interrupted_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(out, {name: b"new" for name in old}, kind="notices")
+    assert tree(out) == old
+    assert [p for p in out.rglob("*") if p.name.endswith(".tmp")] == []
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

@@ -53,7 +53,7 @@ def test_every_shipped_schema_is_listed_and_every_listed_one_is_shipped():
     assert (
         shipped
         == sorted(SCHEMA_NAMES)
-        == ["districts", "drift", "findings", "handover", "plan", "sweep"]
+        == ["districts", "drift", "findings", "handover", "notices", "plan", "sweep"]
     )
 
 
@@ -79,7 +79,7 @@ def test_unknown_schema_is_a_usage_error_listing_the_names():
     assert result.stdout == ""
     assert result.stderr.endswith(
         "Error: Invalid value for 'NAME': 'plans' is not one of 'districts', 'drift', "
-        "'findings', 'handover', 'plan', 'sweep'.\n"
+        "'findings', 'handover', 'notices', 'plan', 'sweep'.\n"
     )
 
 

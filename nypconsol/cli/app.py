@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "districts",
         "Show the district mapping: each district's destination accounts and areas.",
     ),
+    "enrich": (
+        "enrich",
+        "Check every account on X, Mastodon and Bluesky and fill in followers and lookup statuses.",
+    ),
     "handover": (
         "handover",
         "Write handover reports: one per district, one for force-wide accounts, and an index.",
@@ -30,6 +34,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": (
         "init",
         "Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).",
+    ),
+    "measure": (
+        "measure",
+        "Measure a draft the way its platform counts it, against the platform's limit.",
+    ),
+    "notices": (
+        "notices",
+        "Write the closure notices of every account the plan migrates.",
     ),
     "plan": (
         "plan",

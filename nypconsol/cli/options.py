@@ -90,8 +90,10 @@ def format_option(
     )
 
 
-def output_option(help: str, metavar: str = "FILE") -> Decorator:
-    return click.option("-o", "--output", metavar=metavar, help=help)
+def output_option(help: str, *, metavar: str = "FILE", required: bool = False) -> Decorator:
+    """``-o FILE``, or ``-o DIR`` (``metavar="DIR"``) for a folder written by
+    loaders/folders.write_folder."""
+    return click.option("-o", "--output", metavar=metavar, required=required, help=help)
 
 
 def district_option(f):  # type: ignore[no-untyped-def]
@@ -130,6 +132,24 @@ def chosen_districts(config, wanted: Sequence[str]) -> tuple[str, ...] | None:  
 def color_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal)."
+    )(f)
+
+
+def account_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--account",
+        "accounts",
+        metavar="HANDLE",
+        multiple=True,
+        help="Only this account (its handle, with or without @). Repeat for more.",
+    )(f)
+
+
+def quiet_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--quiet",
+        is_flag=True,
+        help="No progress bars or countdowns (they are shown on stderr only at a terminal).",
     )(f)
 
 

@@ -18,6 +18,12 @@ def load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-untyp
     """The inputs the shared options name, loaded and checked (nypconsol.pipeline)."""
     from nypconsol.pipeline import check, load_inputs
 
+    check_inventory_options(inventory, sheet, encoding)
+    return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
+
+
+def check_inventory_options(inventory: str | None, sheet: str | None, encoding: str | None) -> None:
+    """--sheet goes with an .xlsx inventory, --encoding with a text one: a usage error else."""
     is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
     if sheet is not None and not is_xlsx:
         raise click.UsageError("--sheet applies to an .xlsx inventory given with -i")
@@ -25,7 +31,6 @@ def load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-untyp
         raise click.UsageError(
             "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
         )
-    return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
 
 
 def to_stdout(output: str | None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from nypconsol.core.findings import Finding
-from nypconsol.core.models import FORCE_ID, Config, District, Force, Policy, Source
+from nypconsol.core.models import FORCE_ID, Config, District, Force, NoticeSettings, Policy, Source
 from nypconsol.core.parsing import FIRST_YEAR, LAST_YEAR, parse_start_date, parse_yes_no, quoted
 from nypconsol.core.platforms import PLATFORMS, normalise_handle, platform_id
 from nypconsol.core.resolve import area_key
@@ -82,9 +82,21 @@ class _ConfigChecker:
         districts = self.check_districts(document)
         policy = self.check_policy(document, districts)
         placeholders = self.check_placeholders(document)
+        notices = NoticeSettings()
+        if "notices" in document:  # checked only when there: plan never loads the notice rules
+            from nypconsol.core.noticeconfig import check_notices
+
+            notices, findings = check_notices(document, self.file)
+            self.findings.extend(findings)
         if self.has_errors or force is None:
             return None
-        return Config(force=force, districts=districts, policy=policy, placeholders=placeholders)
+        return Config(
+            force=force,
+            districts=districts,
+            policy=policy,
+            placeholders=placeholders,
+            notices=notices,
+        )
 
     def check_accounts(self, parent: dict, owner: str) -> dict[str, str]:
         accounts = self.mapping(parent, "accounts", f"{owner} accounts", required=False)

@@ -90,6 +90,15 @@ CODES: dict[str, tuple[Severity, str]] = {
         E,
         "An archive is tied to an inventory account on another platform.",
     ),
+    "notice-too-long": (
+        E,
+        "A closure notice is longer than its platform allows (notices are never cut).",
+    ),
+    "notice-empty": (E, "A closure notice template gives an empty text."),
+    "notice-unsafe-text": (
+        E,
+        "A closure notice begins like a spreadsheet formula (=, +, -, @) or holds control characters.",
+    ),
     "archive-api-failed": (
         E,
         "The Mastodon API could not be read for an account: its mentions and direct messages were not swept.",

@@ -77,11 +77,35 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateSource:
+    """A template written in the config (``notices: templates:``), and where it was written."""
+
+    name: str  # the shipped template it replaces, e.g. "notices/mastodon/final.txt"
+    key: str  # where it sits in the config, e.g. "notices.templates.mastodon.final"
+    text: str
+    file: str
+    line: int | None  # the line of the config file that holds its first line
+
+
+DEFAULT_POSTING_TIME = dt.time(9, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeSettings:
+    """The config's ``notices:`` section: when posts go out, templates, limits."""
+
+    time: dt.time = DEFAULT_POSTING_TIME  # the posting time on each notice's day
+    templates: tuple[TemplateSource, ...] = ()
+    limits: dict[tuple[str, str], int] = field(default_factory=dict)  # (platform, kind) -> limit
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     force: Force
     districts: tuple[District, ...]
     policy: Policy
     placeholders: bool  # the destination handles are examples still to be replaced
+    notices: NoticeSettings = field(default_factory=NoticeSettings)
     # Lookups asked once per account when rendering: built once here.
     _by_id: dict[str, District] = field(init=False, repr=False, compare=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False)

@@ -1,8 +1,8 @@
 """Platform lookups (``nypconsol enrich``): ask X, Mastodon and Bluesky about every inventory
 account and write the inventory back with followers and lookup statuses.
 
-Imports requests, openpyxl and ruamel.yaml when used: import this package only in the command.
-The command needs one call and the summary::
+Imports requests, openpyxl and ruamel.yaml when used: import this package only in the command
+(nypconsol/cli/enrich.py), which needs one call and the summary::
 
     result = enrich_inventory(inventory, output, platforms=..., api_bases=..., cache_path=...,
                               refresh=..., max_wait=..., force=..., on_progress=...,
@@ -10,8 +10,10 @@ The command needs one call and the summary::
     lines = summary_lines(result.run, inventory=result.document.display,
                           cache_path=result.cache_path)
 
-``enrich_inventory`` is read_inventory -> check_output -> make_clients -> LookupCache ->
-lookup_accounts -> write_enriched, each usable on its own.
+``inventory`` is a path, or a document already read (``read_config_accounts`` for the config's
+own ``accounts:`` list). ``enrich_inventory`` is read_inventory -> check_output -> make_clients
+-> LookupCache -> lookup_accounts -> write_enriched, each usable on its own. Every exception is
+an EnrichError (a NypconsolError) with its ``exit_code``; KeyboardInterrupt passes through.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from __future__ import annotations
 from nypconsol.enrich.bases import API_BASE_VARIABLES, parse_api_bases, resolve_api_bases
 from nypconsol.enrich.cache import LookupCache, default_cache_path
 from nypconsol.enrich.clients import Clients, make_clients
+from nypconsol.enrich.configfile import read_config_accounts
 from nypconsol.enrich.errors import (
     ApiBaseError,
     CacheError,
     EnrichError,
     InventoryFileError,
+    NoInventory,
     OutputRefused,
     TokenInvalid,
     TokenMissing,
@@ -70,6 +74,7 @@ __all__ = [
     "LookupCache",
     "LookupRun",
     "LookupStatus",
+    "NoInventory",
     "OutputRefused",
     "Progress",
     "RowResult",
@@ -85,6 +90,7 @@ __all__ = [
     "make_clients",
     "parse_api_bases",
     "platform_choice",
+    "read_config_accounts",
     "read_inventory",
     "resolve_api_bases",
     "summary_lines",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
+from nypconsol.core.platforms import PLATFORMS
 from nypconsol.enrich.handles import BLUESKY, LOOKUP_PLATFORMS, MASTODON, Handle, X
 from nypconsol.enrich.http import HttpSettings, Reply, Transport
 from nypconsol.enrich.models import Answer
@@ -105,8 +106,9 @@ def make_clients(
     if unknown:
         raise ValueError(f"no client for {', '.join(unknown)}: choose from {LOOKUP_PLATFORMS}")
     selected = [p for p in LOOKUP_PLATFORMS if p in platforms]
+    apis = {p: PLATFORMS[p].lookup for p in selected}  # the platform table names each one's API
     bases = resolve_api_bases(api_bases, selected, environ)
-    token = token_from_environment(environ=environ) if X in selected else None
+    token = token_from_environment(environ=environ) if X in apis.values() else None
     transport = Transport(
         settings,
         redactor=Redactor([token]),
@@ -114,10 +116,13 @@ def make_clients(
         **({"draw": draw} if draw is not None else {}),
     )
     clients: dict[str, PlatformClient] = {}
-    if X in selected:
-        clients[X] = XClient(transport, base=bases[X] or "", token=token)
-    if MASTODON in selected:
-        clients[MASTODON] = MastodonClient(transport, base=bases[MASTODON])
-    if BLUESKY in selected:
-        clients[BLUESKY] = BlueskyClient(transport, base=bases[BLUESKY] or "")
+    for platform, api in apis.items():
+        if api == X:
+            clients[platform] = XClient(transport, base=bases[platform] or "", token=token)
+        elif api == MASTODON:
+            clients[platform] = MastodonClient(transport, base=bases[platform])
+        elif api == BLUESKY:
+            clients[platform] = BlueskyClient(transport, base=bases[platform] or "")
+        else:
+            raise ValueError(f"the platform table names {api!r} for {platform}: no such client")
     return Clients(clients, transport)

@@ -9,15 +9,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from nypconsol.enrich.errors import InventoryFileError
+from nypconsol.enrich.errors import InventoryFileError, refused_inventory
 from nypconsol.enrich.models import AccountRow
-from nypconsol.enrich.rewrite import (
-    FOLLOWERS,
-    WRITTEN_COLUMNS,
-    RowUpdate,
-    excel_safe,
-    find_columns,
-)
+from nypconsol.enrich.rewrite import FOLLOWERS, WRITTEN_COLUMNS, RowUpdate, check_header
+from nypconsol.loaders.located import LoadFailed
+from nypconsol.loaders.sources import decode_text
+from nypconsol.loaders.tables import csv_delimiter
+from nypconsol.render.csvfile import excel_safe
 
 _BOM = b"\xef\xbb\xbf"
 # Lines as csv's reader sees them from io.StringIO(newline=""): ended by \r\n, \r or \n.
@@ -52,27 +50,21 @@ def read_csv(
     data: bytes, display: str, encoding: str | None = None
 ) -> tuple[list[AccountRow], CsvInventory]:
     bom = data.startswith(_BOM)
+    # Decoded as the inventory reader decodes (a BOM says UTF-8 whatever --encoding says), and
+    # written back in the same encoding.
     codec = "utf-8" if bom or not encoding else encoding
-    text = _decode(data[len(_BOM) :] if bom else data, codec, display)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","  # the inventory reader's rule, so both see the same columns
-    if "," not in first_line:
-        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    try:
+        text = decode_text(data, display, encoding)
+    except LoadFailed as failed:
+        raise refused_inventory(failed.findings, display) from None
+    delimiter = csv_delimiter(text)
 
     records = list(_records(text, delimiter, display))
     header_index = next((i for i, r in enumerate(records) if not r.blank), None)
     if header_index is None:
         raise InventoryFileError("the file has no header row and no accounts", display, 1)
     header = records[header_index]
-    columns = find_columns(header.cells)
-    missing = [c for c in ("handle", "platform") if c not in columns]
-    if missing:
-        raise InventoryFileError(
-            f"the header has no {' or '.join(repr(m) for m in missing)} column; columns found: "
-            f"{', '.join(repr(h) for h in header.cells if h) or 'none'}",
-            display,
-            header.number,
-        )
+    columns = check_header(list(header.cells), display, header.number)
     width = len(header.cells)
     too_wide = [
         r.number
@@ -147,23 +139,6 @@ def _encodable(text: str, encoding: str) -> str:
     return text.encode(encoding, "replace").decode(encoding)
 
 
-def _decode(data: bytes, codec: str, display: str) -> str:
-    try:
-        return data.decode(codec)
-    except LookupError:
-        raise InventoryFileError(
-            f"unknown encoding {codec!r}: try utf-8 or cp1252", display
-        ) from None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InventoryFileError(
-            f"the file is not {codec}: byte 0x{data[exc.start]:02X} cannot be read; save it as "
-            "'CSV UTF-8', or give the encoding it was saved in (such as cp1252)",
-            display,
-            line,
-        ) from None
-
-
 class _Lines:
     """Feeds csv's reader one line at a time and remembers the text each record took."""
 
@@ -215,6 +190,8 @@ def _raw_cells(record: _Record, delimiter: str) -> list[str]:
     csv's reading, the cells are quoted afresh (the values are the same)."""
     if not record.cells:
         return []
+    if '"' not in record.body:  # nothing quoted: the cells are the text between delimiters
+        return record.body.split(delimiter)
     split = _split(record.body, delimiter)
     if split is None or [_unquote(c) for c in split] != list(record.cells):
         return [_quote(c, delimiter) for c in record.cells]

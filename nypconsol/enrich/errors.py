@@ -1,24 +1,19 @@
-"""The exceptions of platform lookups, each with the process exit code the CLI should use.
-
-They do not derive from the project's ``NypconsolError`` yet because the core's errors are moving
-(to ``nypconsol.core.errors``); each carries the same ``exit_code`` attribute, so the CLI edge can
-treat them alike. Messages never contain a token: they are built from redacted text only.
+"""The exceptions of platform lookups: NypconsolErrors, so the CLI's edge shows each as one
+message with its exit code. Messages never contain a token: they are built from redacted text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-# The values of nypconsol's ExitCode, repeated here until core/errors.py settles.
-EXIT_INPUT_ERRORS = 1
-EXIT_USAGE = 2
-EXIT_FAILURE = 4
+from nypconsol.core.errors import ExitCode, InputError, NypconsolError, OutputError
+from nypconsol.core.findings import Finding
 
 
-class EnrichError(Exception):
+class EnrichError(NypconsolError):
     """A problem with platform lookups the user can act on; shown without a traceback."""
 
-    exit_code = EXIT_FAILURE
+    exit_code = ExitCode.FAILURE
 
 
 class TokenMissing(EnrichError):
@@ -36,17 +31,23 @@ class TokenRejected(EnrichError):
 class ApiBaseError(EnrichError):
     """An ``--api-base`` value or ``NYPCONSOL_*_API_BASE`` variable cannot be used."""
 
-    exit_code = EXIT_USAGE
+    exit_code = ExitCode.USAGE
+
+
+class NoInventory(EnrichError):
+    """No ``-i`` was given and the config has no ``accounts:`` list to enrich."""
+
+    exit_code = ExitCode.USAGE
 
 
 class CacheError(EnrichError):
     """The lookup cache cannot be opened, read or written."""
 
 
-class InventoryFileError(EnrichError):
+class InventoryFileError(EnrichError, InputError):
     """The inventory cannot be read for rewriting; the message names the file and line."""
 
-    exit_code = EXIT_INPUT_ERRORS
+    exit_code = ExitCode.INPUT_ERRORS
 
     def __init__(self, message: str, file: str, line: int | None = None) -> None:
         self.file = file
@@ -56,8 +57,24 @@ class InventoryFileError(EnrichError):
         super().__init__(f"{where}: {message}")
 
 
-class OutputRefused(EnrichError):
+def refused_inventory(findings: Sequence[Finding], display: str) -> InventoryFileError:
+    """What the inventory reader found wrong (loaders/), as the one error enrich raises: the
+    first problem with its line, then every other one."""
+    first, others = findings[0], findings[1:]
+    message = first.message
+    if others:
+        shown = "; ".join(
+            f"line {f.line}: {f.message}" if f.line else f.message for f in others[:9]
+        )
+        more = f"; and {len(others) - 9} more" if len(others) > 9 else ""
+        message = f"{message}; also {shown}{more}"
+    return InventoryFileError(message, first.file or display, first.line)
+
+
+class OutputRefused(EnrichError, OutputError):
     """OUTPUT cannot be written (it is the input without permission, a folder, ...)."""
+
+    exit_code = ExitCode.FAILURE
 
 
 class LookupFailed(Exception):

@@ -1,8 +1,8 @@
-"""Which inventory platforms can be looked up, and handles made ready to send to each API."""
+"""Which inventory platforms can be looked up (the platform table's ``lookup`` column), and
+handles made ready to send to each API."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from nypconsol.core.platforms import (
@@ -12,39 +12,25 @@ from nypconsol.core.platforms import (
     platform_id,
 )
 
+# The lookup APIs nypconsol has a client for, by the name the platform table's ``lookup`` uses.
 X = "x"
 MASTODON = "mastodon"
 BLUESKY = "bluesky"
-LOOKUP_PLATFORMS = (X, MASTODON, BLUESKY)  # also the order in which a run asks them
-PLATFORM_NAMES = {X: "X", MASTODON: "Mastodon", BLUESKY: "Bluesky"}
-
-# Bluesky is not in the platform table yet; until it is, its spellings are recognised here.
-_BLUESKY_SPELLINGS = frozenset({"bluesky", "blue sky", "bsky", "bsky.app", "bsky.social"})
-# A Bluesky handle is a domain name (atproto's handle syntax): labels of letters, digits and
-# hyphens, the last not starting with a digit, 253 characters at most.
-_BLUESKY_HANDLE = re.compile(
-    r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-    r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
-    re.ASCII,
-)
+# The platforms whose accounts can be looked up, in table order (also the order a run asks them).
+LOOKUP_PLATFORMS = tuple(p.id for p in PLATFORMS.values() if p.lookup is not None)
 
 
-def lookup_platform(text: str) -> str | None:
-    """The platform id for a platform as written in an inventory (``Twitter``, ``X``, ``Bluesky``),
-    or None when it is no platform nypconsol knows. Ids other than x, mastodon and bluesky are
-    returned too (``facebook``): the caller skips those."""
-    found = platform_id(text)
-    if found is None and " ".join(text.split()).casefold() in _BLUESKY_SPELLINGS:
-        return BLUESKY
-    return found
+def platform_name(platform: str) -> str:
+    """``X``, ``Mastodon``, ``Bluesky``: the platform's name for messages."""
+    return PLATFORMS[platform].name
 
 
 def platform_choice(text: str) -> str:
-    """A ``--platform`` value (``x``, ``twitter``, ``Mastodon``, ``bluesky``) as a platform id.
+    """A ``--platform`` value (``x``, ``twitter``, ``Mastodon``, ``bsky``) as a platform id.
 
     Raises ValueError with a message listing the choices.
     """
-    found = lookup_platform(text)
+    found = platform_id(text)
     if found not in LOOKUP_PLATFORMS:
         raise ValueError(
             f"cannot look up accounts on {text!r}: choose from {', '.join(LOOKUP_PLATFORMS)}"
@@ -58,7 +44,7 @@ class Handle:
 
     platform: str
     text: str  # "PC_Skipton_Ali", "nypolice@mastodon.social", "nyp.bsky.social"
-    key: str  # casefolded: "pc_skipton_ali"
+    key: str  # casefolded, as the APIs compare handles: "pc_skipton_ali"
 
     @property
     def user(self) -> str:
@@ -72,32 +58,21 @@ class Handle:
 
     @property
     def profile_url(self) -> str:
-        if self.platform == BLUESKY:
-            return f"https://bsky.app/profile/{self.text}"
         return PLATFORMS[self.platform].profile_url(self.text)
 
 
 def parse_handle(platform: str, written: str) -> Handle | str:
-    """The handle as written in the inventory (``@Name``, `` Name ``) checked for ``platform``:
-    a Handle, or a message saying why it cannot be looked up."""
+    """The handle as written in the inventory (``@Name``, `` Name ``) checked against the
+    platform table's rule: a Handle, or a message saying why it cannot be looked up."""
     text = normalise_handle(written)
-    if platform == BLUESKY:
-        text = text.removesuffix(".")  # a fully qualified domain name is the same handle
-        valid = _BLUESKY_HANDLE.fullmatch(text) is not None
-        rule = "a domain name such as name.bsky.social"
-        name = "Bluesky"
-    else:
-        rules = PLATFORMS[platform]
-        valid = rules.is_valid(text)
-        rule = rules.rule
-        name = rules.name
     if not text:
         return "the row has no handle: fill it in to look it up"
-    if not valid:
+    rules = PLATFORMS[platform]
+    if not rules.is_valid(text):
         bad = describe_bad_characters(text)
         because = f": it contains {bad}" if bad else ""
         return (
-            f"not looked up: {text!r} is not a valid {name} handle{because}; {name} handles are "
-            f"{rule}"
+            f"not looked up: {text!r} is not a valid {rules.name} handle{because}; {rules.name} "
+            f"handles are {rules.rule}"
         )
     return Handle(platform=platform, text=text, key=text.casefold())

@@ -9,9 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from nypconsol.enrich.errors import InventoryFileError, OutputRefused
+from nypconsol.core.errors import NypconsolError, OutputError
+from nypconsol.enrich.errors import (
+    EnrichError,
+    InventoryFileError,
+    OutputRefused,
+    refused_inventory,
+)
 from nypconsol.enrich.models import AccountRow, RowResult
-from nypconsol.enrich.rewrite import updates_from, write_atomically
+from nypconsol.enrich.rewrite import read_text_inventory, updates_from
+from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.tables import FORMATS
 
 
@@ -24,6 +31,14 @@ class InventoryDocument:
     format: str  # "csv", "xlsx", "yaml" or "json"
     rows: tuple[AccountRow, ...]
     state: Any  # the format's own record of the file (CsvInventory, ...)
+    # The config's accounts: list (enrich/configfile.py): OUTPUT is an inventory of its own,
+    # and may never be the config itself.
+    from_config: bool = False
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What writing it back may not keep (an XLSX's drawings), for the user to check."""
+        return getattr(self.state, "warnings", ())
 
 
 def inventory_format(name: str | os.PathLike[str]) -> str | None:
@@ -48,10 +63,7 @@ def read_inventory(
             ".json file",
             display,
         )
-    try:
-        data = target.read_bytes()
-    except OSError as exc:
-        raise InventoryFileError(f"cannot read it: {exc.strerror or exc}", display) from None
+    data = _read_bytes(display)
     state: Any
     if kind == "csv":
         from nypconsol.enrich.csvfile import read_csv
@@ -62,17 +74,24 @@ def read_inventory(
 
         keep_vba = target.suffix.casefold() == ".xlsm"
         rows, state = read_xlsx(data, display, sheet, keep_vba=keep_vba)
-    elif kind == "yaml":
-        from nypconsol.enrich.yamlfile import read_yaml
-
-        rows, state = read_yaml(data, display)
     else:
-        from nypconsol.enrich.jsonfile import read_json
-
-        rows, state = read_json(data, display)
+        rows, state = read_text_inventory(data, display, kind, encoding)
     return InventoryDocument(
         path=target, display=display, format=kind, rows=tuple(rows), state=state
     )
+
+
+def _read_bytes(display: str) -> bytes:
+    """The file's bytes, read as the inventory reader reads them: a missing file or a folder is
+    an input error (exit 1), a file that cannot be read an I/O failure (exit 4)."""
+    from nypconsol.loaders.sources import read_input
+
+    try:
+        return read_input(display, "-i").data
+    except LoadFailed as failed:
+        raise refused_inventory(failed.findings, display) from None
+    except NypconsolError as exc:
+        raise EnrichError(str(exc)) from None
 
 
 def enriched_bytes(document: InventoryDocument, results: Iterable[RowResult]) -> bytes:
@@ -115,7 +134,12 @@ def check_output(
         raise OutputRefused(f"{os.fspath(output)} is a folder: name a file")
     if not target.parent.is_dir() if str(target.parent) else False:
         raise OutputRefused(f"{os.fspath(output)}: the folder {target.parent} does not exist")
-    if _same_file(document.path, target) and not overwrite_input:
+    if document.from_config and same_file(document.path, target):
+        raise OutputRefused(
+            f"{os.fspath(output)} is the config: the accounts are written as an inventory of "
+            "their own, which would replace the district mapping; name another file"
+        )
+    if same_file(document.path, target) and not overwrite_input:
         raise OutputRefused(
             f"{os.fspath(output)} is the input inventory: refusing to overwrite it; name another "
             "file, or give --force to replace the input"
@@ -133,13 +157,19 @@ def write_enriched(
     """Write the enriched inventory to ``output`` atomically (temporary file in the same folder,
     fsync, rename); returns the path written. Raises OutputRefused, writing nothing, when
     ``output`` is the input and ``overwrite_input`` is false, or has another format."""
+    from nypconsol.loaders.writing import atomic_write
+
     target = check_output(document, output, overwrite_input=overwrite_input)
     data = enriched_bytes(document, results)
-    write_atomically(target, data)
+    try:
+        atomic_write(target, data)
+    except OutputError as exc:
+        raise OutputRefused(str(exc)) from None
     return target
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """The same file (a link to it included); for paths not yet made, the same resolved path."""
     try:
         return os.path.samefile(a, b)
     except OSError:

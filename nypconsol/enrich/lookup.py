@@ -8,17 +8,11 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from nypconsol.core.platforms import normalise_handle
+from nypconsol.core.platforms import normalise_handle, platform_id
 from nypconsol.enrich.cache import LookupCache
 from nypconsol.enrich.clients import PlatformClient
 from nypconsol.enrich.errors import LookupFailed, RateLimited
-from nypconsol.enrich.handles import (
-    LOOKUP_PLATFORMS,
-    PLATFORM_NAMES,
-    Handle,
-    lookup_platform,
-    parse_handle,
-)
+from nypconsol.enrich.handles import LOOKUP_PLATFORMS, Handle, parse_handle, platform_name
 from nypconsol.enrich.models import (
     AccountRow,
     Answer,
@@ -83,7 +77,7 @@ def lookup_accounts(
     selected = [p for p in LOOKUP_PLATFORMS if p in platforms]
 
     for index, row in enumerate(row_list):
-        platform = lookup_platform(row.platform)
+        platform = platform_id(row.platform)
         if platform not in selected:
             continue
         handle = parse_handle(platform, row.handle)
@@ -100,6 +94,7 @@ def lookup_accounts(
                 ),
                 from_cache=False,
                 line=row.line,
+                invalid_handle=True,
             )
             continue
         account = accounts[platform].setdefault(handle.key, _Account(handle))
@@ -211,7 +206,7 @@ def _lookup_platform(
         resume_at = utc_timestamp(math.ceil(reset + RESET_MARGIN_SECONDS))
         wait = max(0, math.ceil(reset + RESET_MARGIN_SECONDS - stopped_at))
         detail = (
-            f"not looked up: {PLATFORM_NAMES[platform]} limits requests until {resume_at} "
+            f"not looked up: {platform_name(platform)} limits requests until {resume_at} "
             f"({_duration(wait)} away, longer than the wait allowed); run again after then, "
             "and the answers so far come from the cache"
         )
@@ -309,6 +304,8 @@ def _summarise(
         tally[result.lookup.status] = tally.get(result.lookup.status, 0) + 1
         if result.from_cache:
             tally["from_cache"] = tally.get("from_cache", 0) + 1
+        if result.invalid_handle:
+            tally["invalid_handle"] = tally.get("invalid_handle", 0) + 1
     platforms = tuple(
         PlatformSummary(
             platform=p,
@@ -318,6 +315,7 @@ def _summarise(
             protected=counts[p].get(LookupStatus.PROTECTED, 0),
             error=counts[p].get(LookupStatus.ERROR, 0),
             from_cache=counts[p].get("from_cache", 0),
+            invalid_handle=counts[p].get("invalid_handle", 0),
         )
         for p in selected
     )

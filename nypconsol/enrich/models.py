@@ -72,6 +72,8 @@ class RowResult:
     lookup: Lookup
     from_cache: bool
     line: int | None = None
+    # The inventory's handle breaks the platform's rule (or is missing): not asked, ``error``.
+    invalid_handle: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,9 @@ class PlatformSummary:
     not_found: int = 0
     suspended: int = 0
     protected: int = 0
-    error: int = 0
+    error: int = 0  # invalid handles included
     from_cache: int = 0
+    invalid_handle: int = 0  # errors because the handle cannot be one: fix the inventory
 
     @property
     def accounts(self) -> int:
@@ -139,6 +142,17 @@ class LookupRun:
     def complete(self) -> bool:
         """False when a rate limit stopped a platform early: run again later to finish."""
         return not self.summary.stopped
+
+    @property
+    def failed_lookups(self) -> int:
+        """Accounts with ``error`` because asking failed (network, server, an answer not
+        understood, a rate limit): a later run asks them again."""
+        return sum(p.error - p.invalid_handle for p in self.summary.platforms)
+
+    @property
+    def invalid_handles(self) -> int:
+        """Rows not asked because their handle cannot be one (or is missing)."""
+        return sum(p.invalid_handle for p in self.summary.platforms)
 
 
 @dataclass(frozen=True, slots=True)

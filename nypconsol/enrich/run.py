@@ -18,6 +18,7 @@ from nypconsol.enrich.inventory_file import (
     InventoryDocument,
     check_output,
     read_inventory,
+    same_file,
     write_enriched,
 )
 from nypconsol.enrich.lookup import DEFAULT_MAX_WAIT, lookup_accounts
@@ -33,7 +34,7 @@ class EnrichResult:
 
 
 def enrich_inventory(
-    inventory: str | os.PathLike[str],
+    inventory: str | os.PathLike[str] | InventoryDocument,
     output: str | os.PathLike[str],
     *,
     platforms: Sequence[str] = LOOKUP_PLATFORMS,
@@ -54,18 +55,23 @@ def enrich_inventory(
     """Look up every account of ``inventory`` on ``platforms`` and write the enriched inventory
     to ``output`` (atomically, in the input's format).
 
-    ``force`` allows ``output`` to be the input itself. ``cache_path`` defaults to
+    ``inventory`` is a file's path, or a document already read (``read_inventory``, or
+    ``read_config_accounts`` for the config's own list). ``force`` allows ``output`` to be the
+    input itself. ``cache_path`` defaults to
     ``default_cache_path(output)``. A run stopped by a long rate limit still writes OUTPUT (the
     rows not reached get ``error`` saying when to run again); check ``result.run.complete``.
     Raises, before any request: InventoryFileError, OutputRefused, ApiBaseError, TokenInvalid,
     CacheError; during the lookups: TokenMissing, TokenRejected, KeyboardInterrupt (OUTPUT is
     then not written; the answers so far are in the cache).
     """
-    document = read_inventory(inventory, sheet=sheet, encoding=encoding)
+    if isinstance(inventory, InventoryDocument):
+        document = inventory
+    else:
+        document = read_inventory(inventory, sheet=sheet, encoding=encoding)
     target = check_output(document, output, overwrite_input=force)
     cache_file = Path(cache_path) if cache_path is not None else default_cache_path(target)
     for other, role in ((document.path, "the input inventory"), (target, "OUTPUT")):
-        if _same_file(cache_file, other):
+        if same_file(cache_file, other):
             raise CacheError(f"the cache {cache_file} would overwrite {role}: name another file")
     selected = [p for p in LOOKUP_PLATFORMS if p in platforms]
     with (
@@ -92,10 +98,3 @@ def enrich_inventory(
         )
     written = write_enriched(document, run.results, target, overwrite_input=force)
     return EnrichResult(document=document, run=run, output=written, cache_path=cache_file)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return a.resolve() == b.resolve()

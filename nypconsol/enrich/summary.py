@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import os
 
-from nypconsol.enrich.handles import PLATFORM_NAMES
+from nypconsol.enrich.handles import platform_name
 from nypconsol.enrich.models import LookupRun
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+from nypconsol.render.phrases import plural
 
 
 def summary_lines(
@@ -25,14 +22,19 @@ def summary_lines(
     lines: list[str] = []
     for counts in summary.platforms:
         parts = [
-            f"{counts.found} found",
-            f"{counts.not_found} not found",
-            f"{counts.suspended} suspended",
-            f"{counts.protected} protected",
-            _plural(counts.error, "error"),
+            f"{counts.found:,} found",
+            f"{counts.not_found:,} not found",
+            f"{counts.suspended:,} suspended",
+            f"{counts.protected:,} protected",
+            plural(counts.error, "error"),
         ]
-        cached = f" ({counts.from_cache} from the cache)" if counts.from_cache else ""
-        lines.append(f"{PLATFORM_NAMES[counts.platform]}: {', '.join(parts)}{cached}")
+        notes = []
+        if counts.invalid_handle:
+            notes.append(f"{plural(counts.invalid_handle, 'handle')} not valid")
+        if counts.from_cache:
+            notes.append(f"{counts.from_cache:,} from the cache")
+        noted = f" ({'; '.join(notes)})" if notes else ""
+        lines.append(f"{platform_name(counts.platform)}: {', '.join(parts)}{noted}")
     if not summary.platforms:
         lines.append("no accounts on the platforms looked up")
     if summary.not_found:
@@ -44,13 +46,13 @@ def summary_lines(
                 word = "line" if len(missing.lines) == 1 else "lines"
                 where = f" ({inventory + ' ' if inventory else ''}{word} {rows})"
             lines.append(
-                f"  {PLATFORM_NAMES[missing.platform]} {missing.handle}{where}: "
+                f"  {platform_name(missing.platform)} {missing.handle}{where}: "
                 f"{missing.profile_url}"
             )
     for stop in summary.stopped:
         lines.append(
-            f"Stopped: {PLATFORM_NAMES[stop.platform]} ({stop.scope}) limits requests until "
-            f"{stop.resume_at}; {_plural(stop.not_looked_up, 'account')} not looked up: run "
+            f"Stopped: {platform_name(stop.platform)} ({stop.scope}) limits requests until "
+            f"{stop.resume_at}; {plural(stop.not_looked_up, 'account')} not looked up: run "
             "again after then (answers so far are in the cache)"
         )
     if cache_path is not None:

@@ -4,16 +4,21 @@ added after the last used column, every other sheet, cell and format left as ope
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nypconsol.enrich.errors import InventoryFileError
+from nypconsol.enrich.errors import InventoryFileError, refused_inventory
 from nypconsol.enrich.models import AccountRow
-from nypconsol.enrich.rewrite import FOLLOWERS, WRITTEN_COLUMNS, RowUpdate, find_columns
+from nypconsol.enrich.rewrite import (
+    FOLLOWERS,
+    WRITTEN_COLUMNS,
+    RowUpdate,
+    check_header,
+)
+from nypconsol.loaders.located import LoadFailed
 
 # Widths for new columns, in Excel's character units: the detail is a sentence.
 _NEW_WIDTHS = {FOLLOWERS: 12, "lookup_status": 14, "lookup_detail": 60, "lookup_at": 22}
@@ -28,75 +33,58 @@ class XlsxInventory:
     last_column: int  # the last column holding a value, in any row
     columns: Mapping[str, int]  # column key -> 1-based column
     keep_vba: bool
+    warnings: tuple[str, ...] = ()  # what the rewrite may not keep, for the user to check
 
 
-def _text(value: object) -> str:
-    """A cell as the inventory reader sees it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _drawing_warnings(data: bytes, display: str) -> tuple[str, ...]:
+    """openpyxl keeps charts, keeps pictures only with Pillow installed, and never keeps shapes
+    (text boxes, arrows): say so when the workbook has any, rather than lose them unsaid."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+    if not any(n.startswith(("xl/drawings/", "xl/media/")) for n in names):
+        return ()
+    return (
+        f"{display} holds drawings (pictures, shapes or charts): the rewrite keeps charts, "
+        "but may drop pictures and always drops shapes; check OUTPUT in Excel, or enrich a "
+        "CSV export instead",
+    )
 
 
 def _open(data: bytes, display: str, **options: Any) -> Any:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from nypconsol.loaders.tables import open_workbook
 
     try:
-        return load_workbook(io.BytesIO(data), **options)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise InventoryFileError(
-            f"not a readable Excel workbook ({type(exc).__name__}): save it as .xlsx from Excel, "
-            "or export CSV UTF-8",
-            display,
-        ) from None
+        return open_workbook(data, display, **options)
+    except LoadFailed as failed:
+        raise refused_inventory(failed.findings, display) from None
 
 
 def read_xlsx(
     data: bytes, display: str, sheet: str | None = None, *, keep_vba: bool = False
 ) -> tuple[list[AccountRow], XlsxInventory]:
+    from nypconsol.loaders.tables import choose_sheet, xlsx_text
+
     # Values as Excel last showed them (a formula's cached result), as the inventory reader
     # reads them; the workbook is opened again with its formulas to write.
-    workbook = _open(data, display, data_only=True)
+    workbook = _open(data, display, read_only=True, data_only=True)
     try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif matches := [n for n in workbook.sheetnames if n.casefold() == sheet.casefold()]:
-            worksheet = workbook[matches[0]]
-        else:
-            raise InventoryFileError(
-                f"the workbook has no sheet {sheet!r}; its sheets are "
-                f"{', '.join(repr(n) for n in workbook.sheetnames)}",
-                display,
-            )
+        try:
+            worksheet = choose_sheet(workbook, sheet, display)
+        except LoadFailed as failed:
+            raise refused_inventory(failed.findings, display) from None
         header_row = None
         columns: dict[str, int] = {}
         rows: list[AccountRow] = []
         last_column = 0
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            texts = [_text(v) for v in values]
+            texts = [xlsx_text(v) for v in values]
             used = [i for i, t in enumerate(texts, start=1) if t.strip()]
             if not used:
                 continue
             last_column = max(last_column, used[-1])
             if header_row is None:
                 header_row = number
-                columns = {k: p + 1 for k, p in find_columns(texts).items()}
-                missing = [c for c in ("handle", "platform") if c not in columns]
-                if missing:
-                    raise InventoryFileError(
-                        f"the header has no {' or '.join(repr(m) for m in missing)} column; "
-                        f"columns found: {', '.join(repr(t) for t in texts if t) or 'none'}",
-                        display,
-                        number,
-                    )
+                columns = {k: p + 1 for k, p in check_header(texts, display, number).items()}
                 continue
             rows.append(
                 AccountRow(
@@ -116,6 +104,7 @@ def read_xlsx(
             last_column=last_column,
             columns=columns,
             keep_vba=keep_vba,
+            warnings=_drawing_warnings(data, display),
         )
         return rows, inventory
     finally:
@@ -129,7 +118,8 @@ def _at(texts: list[str], column: int) -> str:
 def render_xlsx(inventory: XlsxInventory, updates: Mapping[object, RowUpdate]) -> bytes:
     from openpyxl.utils import get_column_letter
 
-    workbook = _open(inventory.data, inventory.display, keep_vba=inventory.keep_vba)
+    # rich_text: a cell with bold words in a sentence keeps them.
+    workbook = _open(inventory.data, inventory.display, keep_vba=inventory.keep_vba, rich_text=True)
     worksheet = workbook[inventory.sheet]
     positions = dict(inventory.columns)
     added = [name for name in WRITTEN_COLUMNS if name not in positions]

@@ -110,10 +110,11 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
     return records, findings
 
 
-def _header_columns(
+def header_columns(
     header: list[str], file: str, line: int
 ) -> tuple[list[str | None], list[Finding]]:
-    """Map header cells to known columns (None for ignored ones) and check the required ones."""
+    """Map header cells to known columns (None for ignored ones) and check the required ones
+    (and that no column is there twice)."""
     findings: list[Finding] = []
     columns: list[str | None] = []
     seen: set[str] = set()
@@ -161,7 +162,7 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
         if not "".join(cells).strip():
             continue  # blank rows, as Excel leaves at the end
         if columns is None:
-            columns, header_findings = _header_columns(cells, file, line)
+            columns, header_findings = header_columns(cells, file, line)
             findings.extend(header_findings)
             if any(f.code == "missing-column" for f in header_findings):
                 return [], findings
@@ -190,11 +191,17 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
     return records, findings
 
 
-def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
+def csv_delimiter(text: str) -> str:
+    """Commas, unless the first line has none and has semicolons (Excel in much of Europe) or
+    tabs."""
     first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    if "," in first_line:
+        return ","
+    return ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+
+
+def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
+    delimiter = csv_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     failures: list[Finding] = []
 
@@ -223,7 +230,8 @@ def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
     return records, findings + failures
 
 
-def _xlsx_cell(value: object) -> str:
+def xlsx_text(value: object) -> str:
+    """A cell's value as text, as a person sees it in Excel (``2310.0`` is ``2310``)."""
     import datetime as dt
 
     if value is None:
@@ -239,15 +247,16 @@ def _xlsx_cell(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], list[Finding]]:
+def open_workbook(data: bytes, file: str, **options: object):  # type: ignore[no-untyped-def]
+    """An openpyxl workbook (``options`` for ``load_workbook``), or LoadFailed for a file that
+    is not one."""
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    file = source.display
     try:
-        workbook = load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), **options)  # type: ignore[arg-type]
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise LoadFailed(
             [
@@ -260,25 +269,35 @@ def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], l
                 )
             ]
         ) from None
-    try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif matches := [n for n in workbook.sheetnames if n.casefold() == sheet.casefold()]:
-            worksheet = workbook[matches[0]]  # Excel itself ignores case in sheet names
-        else:
-            raise LoadFailed(
-                [
-                    Finding(
-                        "unknown-sheet",
-                        f"the workbook has no sheet {sheet!r}; its sheets are "
-                        f"{', '.join(repr(n) for n in workbook.sheetnames)}",
-                        file,
-                        None,
-                    )
-                ]
+
+
+def choose_sheet(workbook, sheet: str | None, file: str):  # type: ignore[no-untyped-def]
+    """The first sheet, or the one named (Excel itself ignores case in sheet names); LoadFailed
+    naming the workbook's sheets when there is none of that name."""
+    if sheet is None:
+        return workbook.worksheets[0]
+    if matches := [n for n in workbook.sheetnames if n.casefold() == sheet.casefold()]:
+        return workbook[matches[0]]
+    raise LoadFailed(
+        [
+            Finding(
+                "unknown-sheet",
+                f"the workbook has no sheet {sheet!r}; its sheets are "
+                f"{', '.join(repr(n) for n in workbook.sheetnames)}",
+                file,
+                None,
             )
+        ]
+    )
+
+
+def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], list[Finding]]:
+    file = source.display
+    workbook = open_workbook(source.data, file, read_only=True, data_only=True)
+    try:
+        worksheet = choose_sheet(workbook, sheet, file)
         rows = (
-            (line, [_xlsx_cell(v) for v in values])
+            (line, [xlsx_text(v) for v in values])
             for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
         )
         return _records_from_rows(rows, file)

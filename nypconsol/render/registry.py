@@ -13,6 +13,8 @@ Renderers of one document share a signature:
   one ``DISTRICT.EXT`` per report
 * ``handover-stdout``: ``(handover, *, console=None) -> str``: without ``-o``, a summary
   (``table``) or every report in one document (``json``)
+* ``notices``: ``(notice_set, *, console=None) -> str`` (core/notices.NoticeSet)
+* ``measure``: ``(measured, *, console=None) -> str`` (core/measure.Measure)
 * ``sweep``: ``(document, *, width=None) -> str | bytes``: the sweep document on standard
   output: the summary for a person (``table``, wrapped to ``width``), the document (``json``),
   every district's worklist (``csv``, ``html``)
@@ -48,6 +50,11 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("handover", "pdf"): "nypconsol.render.handover_html:handover_pdf",
     ("handover-stdout", "table"): "nypconsol.render.handover:handover_table",
     ("handover-stdout", "json"): "nypconsol.render.handover:handover_json_all",
+    ("notices", "text"): "nypconsol.render.notices:notices_text",
+    ("notices", "markdown"): "nypconsol.render.notices:notices_markdown",
+    ("notices", "json"): "nypconsol.render.notices:notices_json",
+    ("measure", "text"): "nypconsol.render.notices:measure_text",
+    ("measure", "json"): "nypconsol.render.notices:measure_json",
     ("sweep", "table"): "nypconsol.render.sweep_text:sweep_summary",
     ("sweep", "json"): "nypconsol.render.sweep:sweep_json",
     ("sweep", "csv"): "nypconsol.render.sweep:sweep_csv",

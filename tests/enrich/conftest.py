@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, quote_plus, unquote
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -17,6 +18,23 @@ from nypconsol.enrich.http import HttpSettings
 
 # Long and shaped like a real app bearer token; its %-escapes also appear URL-decoded.
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F"
+
+# The shipped example's X accounts with their followers today; OldSettleBeat is gone from X.
+X_FOLLOWERS = {
+    "PC_Skipton_Ali": 2400,
+    "GrassingtonPCSO": 415,
+    "StokesleyPolice": 1050,
+    "HarrogateCops": 5700,
+    "LeyburnBeat": 300,
+    "CatterickPCSO": 790,
+    "MaltonNorton": 1910,
+    "ScarboroughPol": 8500,
+    "WhitbySNT": 6130,
+    "SelbyPolice": 2770,
+    "YorkCentreSNT": 12350,
+    "AcombPCSO": 960,
+    "NYP_Roads": 48100,
+}
 
 # Short timeouts and no jitter: a fault costs milliseconds, and delays are exact.
 FAST = HttpSettings(connect_timeout=1.0, read_timeout=0.4, attempts=3, backoff=0.01, jitter=False)
@@ -31,6 +49,40 @@ def json_response(
 
 
 Fault = Callable[[Request], "Response | None"]
+
+
+def echo(code: int) -> Fault:
+    """A misbehaving server that sends the request's Authorization header back, every way: in
+    the body, a header, the content type and the reason phrase."""
+
+    def fault(request: Request) -> Response:
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ")
+        text = f"{header} | {quote(token, safe='')} | {quote_plus(token)} | {unquote(token)}"
+        return Response(
+            json.dumps({"title": header, "detail": text}) if code != 200 else text,
+            status=f"{code} {header}",
+            headers={"X-Echo": header},
+            content_type=f"application/json; echo={header}",
+        )
+
+    return fault
+
+
+def assert_no_token(texts: dict[str, str]) -> None:
+    """Not even part of the token in any of ``texts`` (where -> text): every 16-character
+    stretch of every form it takes in a URL is looked for (but runs of one letter, such as the
+    A's a real X token starts with)."""
+    forms = {TOKEN, quote(TOKEN, safe=""), quote_plus(TOKEN), unquote(TOKEN)}
+    pieces = {
+        form[i : i + 16]
+        for form in forms
+        for i in range(len(form) - 15)
+        if len(set(form[i : i + 16])) > 1
+    }
+    for where, text in texts.items():
+        for piece in pieces:
+            assert piece not in text, f"part of the token ({piece!r}) appears in {where}"
 
 
 def normal(request: Request) -> None:

@@ -19,6 +19,8 @@ from nypconsol.enrich.models import AccountRow, Lookup, LookupStatus
 
 from .conftest import TOKEN, FakeX, status
 
+LOOKUP = Lookup(LookupStatus.FOUND, 12, "", "2027-01-15T08:00:00Z")
+
 
 def rows(*handles: str) -> list[AccountRow]:
     return [AccountRow(key=i, platform="x", handle=h, line=i + 2) for i, h in enumerate(handles)]
@@ -66,6 +68,23 @@ def test_a_cache_path_that_cannot_be_used(tmp_path, where):
     path = tmp_path if where == "folder" else tmp_path / "nowhere" / "c.sqlite"
     with pytest.raises(CacheError):
         LookupCache(path)
+
+
+def test_one_run_at_a_time_and_no_fsync_per_answer(tmp_path):
+    path = tmp_path / "c.sqlite"
+    with LookupCache(path) as cache:
+        cache.store("x", "https://api.x.com", {"a": ("a", LOOKUP)})
+        with pytest.raises(CacheError, match="is in use by another run: wait for it"):
+            LookupCache(path, busy_timeout=0.05)
+        journal, synchronous = (
+            cache._db.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous")
+        )
+        assert (journal, synchronous) == ("wal", 1)  # a write-ahead log, synced at checkpoints
+    assert not (tmp_path / "c.sqlite-shm").exists()  # the log's index stays in memory
+    assert not (tmp_path / "c.sqlite-wal").exists()  # folded into the file at the end
+    with LookupCache(path, busy_timeout=0.05) as cache:
+        assert cache.fetch("x", "https://api.x.com", ["a"]) == {"a": LOOKUP}
 
 
 def test_a_run_interrupted_by_ctrl_c_resumes_where_it_stopped(fake_x, clients, clock, tmp_path):

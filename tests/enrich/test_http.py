@@ -74,3 +74,33 @@ def test_the_user_agent_names_nypconsol(server, base):
     Transport().get(f"{base}/ua", what="the test API")
     request, _ = server.log[-1]
     assert request.headers["User-Agent"].startswith("nypconsol/")
+
+
+def test_proxy_variables_are_honoured_though_read_once_per_host(server, base, monkeypatch):
+    """Proxies come from the environment as requests reads them (HTTP_PROXY, NO_PROXY, ...),
+    looked up once per host rather than for every request."""
+    import requests
+
+    server.expect_request("/thing").respond_with_json({"ok": True})
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:1")  # nobody listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    transport = Transport(HttpSettings(attempts=1, jitter=False))
+    with pytest.raises(
+        LookupFailed,
+        match=r"the proxy for 127\.0\.0\.1:\d+ failed \(Connection refused\); check HTTPS_PROXY",
+    ):
+        transport.get(f"{base}/thing", what="the test API")
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    transport = Transport(HttpSettings(attempts=1, jitter=False))
+    reads = []
+    original = requests.sessions.get_environ_proxies
+    monkeypatch.setattr(
+        requests.sessions,
+        "get_environ_proxies",
+        lambda *args, **kwargs: reads.append(1) or original(*args, **kwargs),
+    )
+    for _ in range(5):
+        assert transport.get(f"{base}/thing", what="the test API").status == 200
+    assert len(reads) == 1  # for the first request only

@@ -157,7 +157,7 @@ def test_unreadable_csv_names_the_line(tmp_path, text, line, message):
 def test_undecodable_bytes_are_an_error_with_a_line(tmp_path):
     path = tmp_path / "inv.csv"
     path.write_bytes(b"handle,platform\nZo\xeb,x\n")
-    with pytest.raises(InventoryFileError, match="not utf-8: byte 0xEB") as caught:
+    with pytest.raises(InventoryFileError, match="not UTF-8: byte 0xEB at column 3") as caught:
         read_inventory(path)
     assert caught.value.line == 2
 

@@ -292,14 +292,15 @@ def test_yaml_crlf_and_bom_are_kept(tmp_path):
         (
             "- handle: a\n  handle: b\n  platform: x\n",
             2,
-            "'handle' appears twice in one mapping (lines 1 and 2)",
+            "the key 'handle' appears twice (lines 1 and 2): keep one",
         ),
-        ("- handle: a\n  platform: x\n---\n- handle: b\n", 3, "more than one YAML document"),
-        ("base: &b {platform: x}\naccounts:\n  - *b\n", 3, "aliases (*name) are not allowed"),
+        ("- handle: a\n  platform: x\n---\n- handle: b\n", 3, "but found another document"),
+        ("base: &b {platform: x}\naccounts:\n  - *b\n", 3, "YAML aliases (*name) are not accepted"),
         ("accounts: 5\n", 1, "expected a list of accounts"),
         ("- handle: [\n", None, "not valid YAML"),
         ("[" * 20000, None, "not valid YAML"),
-        ("- " * 20000 + "x\n", 1, "nested more than 64 levels deep"),
+        ("- " * 20000 + "x\n", 1, "exceeded maximum nesting depth"),
+        ("- " * 70 + "x\n", 1, "YAML is nested too deeply to be an inventory"),
     ],
 )
 def test_unreadable_yaml_names_the_line(tmp_path, text, line, message):
@@ -312,13 +313,17 @@ def test_unreadable_yaml_names_the_line(tmp_path, text, line, message):
         assert caught.value.line == line
 
 
-def test_yaml_python_tags_are_never_run(tmp_path):
+def test_yaml_python_tags_are_refused_as_the_inventory_reader_refuses_them(tmp_path):
     path = tmp_path / "inv.yaml"
     path.write_text(
         "- handle: a\n  platform: x\n  owner: !!python/object/apply:os.system [echo hi]\n"
     )
-    out = enriched_bytes(read_inventory(path), [result(0, followers=1)]).decode()
-    assert "!!python/object/apply:os.system [echo hi]" in out
+    with pytest.raises(InventoryFileError) as caught:
+        read_inventory(path)
+    assert caught.value.line == 3
+    assert "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not accepted" in str(
+        caught.value
+    )
 
 
 # --- JSON -------------------------------------------------------------------------------------
