@@ -49,40 +49,80 @@ X_CONVERSATIONS = [
     (
         "2210000001",
         [
-            ("them", "2026-11-14", "21:02", "lad with a knife outside the chippy on church st right now shouting at people"),
-            ("them", "2026-11-14", "21:05", "hes got in a silver corsa YK19 ABC heading up to the abbey"),
+            (
+                "them",
+                "2026-11-14",
+                "21:02",
+                "lad with a knife outside the chippy on church st right now shouting at people",
+            ),
+            (
+                "them",
+                "2026-11-14",
+                "21:05",
+                "hes got in a silver corsa YK19 ABC heading up to the abbey",
+            ),
         ],
     ),
     (
         "2210000002",
         [
-            ("them", "2026-11-10", "08:15", "someone broke into my shed on Prospect Hill last night and took the mower &amp; strimmer"),
-            ("me", "2026-11-10", "09:30", "Sorry to hear that. Please report it at northyorkshire.police.uk or call 101 and quote this message."),
+            (
+                "them",
+                "2026-11-10",
+                "08:15",
+                "someone broke into my shed on Prospect Hill last night and took the mower &amp; strimmer",
+            ),
+            (
+                "me",
+                "2026-11-10",
+                "09:30",
+                "Sorry to hear that. Please report it at northyorkshire.police.uk or call 101 and quote this message.",
+            ),
         ],
     ),
     (
         "2210000003",
         [
-            ("them", "2026-11-12", "17:40", "theres people coming and going from the flat above the bookies on Flowergate all day every day, pretty sure they are dealing"),
+            (
+                "them",
+                "2026-11-12",
+                "17:40",
+                "theres people coming and going from the flat above the bookies on Flowergate all day every day, pretty sure they are dealing",
+            ),
         ],
     ),
     (
         "2210000004",
         [
-            ("them", "2026-11-15", "11:00", "lost my purse near the harbour yesterday, has anyone handed it in?"),
+            (
+                "them",
+                "2026-11-15",
+                "11:00",
+                "lost my purse near the harbour yesterday, has anyone handed it in?",
+            ),
         ],
     ),
     (
         "2210000005",
         [
-            ("them", "2026-11-16", "19:20", "well done to the team for catching the burglars, brilliant work"),
+            (
+                "them",
+                "2026-11-16",
+                "19:20",
+                "well done to the team for catching the burglars, brilliant work",
+            ),
         ],
     ),
     (
         "2210000006",
         [
             ("them", "2026-11-17", "10:10", "can I report a crime on here?"),
-            ("me", "2026-11-17", "10:40", "Hi, please use 101 or the online form, this account is closing soon."),
+            (
+                "me",
+                "2026-11-17",
+                "10:40",
+                "Hi, please use 101 or the online form, this account is closing soon.",
+            ),
         ],
     ),
 ]
@@ -159,7 +199,12 @@ FB_THREADS = [
         "sianjones_4410291",
         "Siân Jones",
         [
-            ("Siân Jones", "2026-11-13", "22:10", "I don’t know who else to tell, my ex keeps turning up at my house and won’t leave me alone, he threatened me tonight"),
+            (
+                "Siân Jones",
+                "2026-11-13",
+                "22:10",
+                "I don’t know who else to tell, my ex keeps turning up at my house and won’t leave me alone, he threatened me tonight",
+            ),
         ],
     ),
     (
@@ -167,8 +212,18 @@ FB_THREADS = [
         "dalesresident_4410377",
         "Dales Resident",
         [
-            ("Dales Resident", "2026-11-18", "16:45", "my nan has dementia and has wandered off from the care home on Bondgate, shes 84 wearing a red coat"),
-            ("Dales Resident", "2026-11-18", "16:52", "she was last seen near the market place about 20 mins ago"),
+            (
+                "Dales Resident",
+                "2026-11-18",
+                "16:45",
+                "my nan has dementia and has wandered off from the care home on Bondgate, shes 84 wearing a red coat",
+            ),
+            (
+                "Dales Resident",
+                "2026-11-18",
+                "16:52",
+                "she was last seen near the market place about 20 mins ago",
+            ),
         ],
     ),
     (
@@ -176,8 +231,18 @@ FB_THREADS = [
         "markbell_4410402",
         "Mark Bell",
         [
-            ("Mark Bell", "2026-11-11", "13:00", "kids on scramblers tearing up the rec again, every weekend"),
-            (PAGE, "2026-11-11", "15:20", "Thanks Mark, we've passed this to the neighbourhood team."),
+            (
+                "Mark Bell",
+                "2026-11-11",
+                "13:00",
+                "kids on scramblers tearing up the rec again, every weekend",
+            ),
+            (
+                PAGE,
+                "2026-11-11",
+                "15:20",
+                "Thanks Mark, we've passed this to the neighbourhood team.",
+            ),
         ],
     ),
     (
@@ -185,7 +250,12 @@ FB_THREADS = [
         "zoeclarke_4410455",
         "Zoë Clarke",
         [
-            ("Zoë Clarke", "2026-11-19", "09:30", "the officer who came round was really rude to my mum and I want to complain"),
+            (
+                "Zoë Clarke",
+                "2026-11-19",
+                "09:30",
+                "the officer who came round was really rude to my mum and I want to complain",
+            ),
         ],
     ),
     (
@@ -221,7 +291,12 @@ def _threads(root: str, threads: list, owner: str) -> dict[str, str]:
         body = {
             "participants": [{"name": person}, {"name": owner}],
             "messages": [
-                {"sender_name": sender, "timestamp_ms": _ms(day, clock), "content": text, "is_geoblocked_for_viewer": False}
+                {
+                    "sender_name": sender,
+                    "timestamp_ms": _ms(day, clock),
+                    "content": text,
+                    "is_geoblocked_for_viewer": False,
+                }
                 for sender, day, clock, text in reversed(messages)  # newest first, as Meta writes
             ],
             "title": person,
@@ -259,8 +334,18 @@ IG_THREADS = [
         "ripon_resident_4410533",
         "ripon_resident",
         [
-            ("ripon_resident", "2026-11-17", "14:05", "someone keyed my car on North Street on saturday, £400 to fix"),
-            (IG_NAME, "2026-11-17", "16:00", "Sorry to hear this, please report it online so it gets a crime number."),
+            (
+                "ripon_resident",
+                "2026-11-17",
+                "14:05",
+                "someone keyed my car on North Street on saturday, £400 to fix",
+            ),
+            (
+                IG_NAME,
+                "2026-11-17",
+                "16:00",
+                "Sorry to hear this, please report it online so it gets a crime number.",
+            ),
         ],
     ),
     (
@@ -268,7 +353,12 @@ IG_THREADS = [
         "cathedral_fan_4410550",
         "cathedral_fan",
         [
-            ("cathedral_fan", "2026-11-19", "10:15", "did you see the news about the raid in Ripon? about time https://www.example.invalid/news/raid"),
+            (
+                "cathedral_fan",
+                "2026-11-19",
+                "10:15",
+                "did you see the news about the raid in Ripon? about time https://www.example.invalid/news/raid",
+            ),
         ],
     ),
 ]
@@ -283,7 +373,11 @@ def instagram_archive(root: Path) -> Path:
                     {
                         "media_map_data": {},
                         "string_map_data": {
-                            "Email": {"href": "", "value": "ripon.snt@example.invalid", "timestamp": 0},
+                            "Email": {
+                                "href": "",
+                                "value": "ripon.snt@example.invalid",
+                                "timestamp": 0,
+                            },
                             "Name": {"href": "", "value": IG_NAME, "timestamp": 0},
                             "Username": {"href": "", "value": "RiponPolice", "timestamp": 0},
                         },

@@ -109,6 +109,8 @@ def sweep(  # type: ignore[no-untyped-def]
     if checked.findings:
         _say_findings(checked.findings)
     accounts, not_swept, entries = _accounts(checked, start)
+    if account_hint is not None:
+        _check_account_hint(account_hint, accounts, not_swept)
     mastodon = _mastodon_reader(accounts)
     try:
         sweep_input = _read(read_archives, archives, accounts, not_swept, account_hint, mastodon)
@@ -181,6 +183,27 @@ def _accounts(checked, start):  # type: ignore[no-untyped-def]
     return accounts, not_swept, entries
 
 
+def _check_account_hint(hint: str, accounts, not_swept) -> None:  # type: ignore[no-untyped-def]
+    """--account must name an account the plan closes (on any platform: the archive says which)."""
+    from nypconsol.sweep.model import handle_key
+
+    def named(account) -> bool:  # type: ignore[no-untyped-def]
+        return handle_key(account.platform, hint) == handle_key(account.platform, account.handle)
+
+    if any(named(account) for account in accounts):
+        return
+    kept = [why for account, why in not_swept if named(account)]
+    if kept:
+        raise click.BadParameter(
+            f"{hint!r} is an account the plan does not close ({kept[0]}): only the accounts "
+            "about to close are swept",
+            param_hint="'--account'",
+        )
+    raise click.BadParameter(
+        f"{hint!r} is not the handle of an account the plan closes", param_hint="'--account'"
+    )
+
+
 def _mastodon_reader(accounts):  # type: ignore[no-untyped-def]
     """A reader of the Mastodon API when a token is set and the plan closes a Mastodon account:
     then each Mastodon archive's mentions and direct messages are swept too."""
@@ -242,8 +265,8 @@ def _width() -> int:
 def _to_stdout(document: dict, fmt: str) -> None:
     from nypconsol.render.registry import render
 
-    if fmt != "table":
-        _warn_if_others_can_read_stdout()
+    if fmt != "table" or any(document["summary"]["by_priority"]["P1"].values()):
+        _warn_if_others_can_read_stdout()  # the summary shows P1 items in full
     rendered = render("sweep", fmt, document, width=_width())
     emit([rendered] if isinstance(rendered, bytes) else rendered, None)
     if fmt != "table":

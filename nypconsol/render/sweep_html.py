@@ -5,6 +5,7 @@ of every district on standard output."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from nypconsol import __version__
 from nypconsol.core.platforms import PLATFORMS
@@ -32,6 +33,71 @@ MEANINGS = {
 }
 
 
+class Shown(NamedTuple):
+    """One message as the page shows it: text ready to be escaped by the template (a named
+    tuple: one is made for every message, and the template unpacks it)."""
+
+    follow_up: bool  # listed under the report it adds facts to
+    priority: str
+    state: str
+    state_class: str
+    when: str
+    account: str
+    sender: str
+    text: str
+    attachments: str
+    why_label: str
+    why: str
+    ref: str
+
+
+class ShownEntry(NamedTuple):
+    css: str  # p1, p2, p3, none
+    messages: tuple[Shown, ...]  # the report first, then its follow-ups
+
+
+def _platform(platform: str) -> str:
+    return PLATFORMS[platform].name if platform in PLATFORMS else platform
+
+
+def shown(item: dict, follow_up: bool = False) -> Shown:
+    account = item["account"]
+    if item["answered"]:
+        state, state_class = f"Answered ({item['answered_by'] or 'yes'})", "answered"
+    else:
+        state, state_class = "Unanswered", "open"
+    cues = visible("; ".join(item["cues"]))
+    if item["categories"]:
+        why_label = "Why:"
+        why = ", ".join(c.replace("_", " ") for c in item["categories"]) + ". " + cues
+    else:
+        why_label, why = ("Cues:", cues) if cues else ("", "")
+    return Shown(
+        follow_up=follow_up,
+        priority=item["priority"],
+        state=state,
+        state_class=state_class,
+        when=_when(item),
+        account=f"{account['handle']} on {_platform(account['platform'])}",
+        sender=f"{item['sender']} ({item.get('sender_pseudonym') or 'no pseudonym'})",
+        text=visible(item["text"]),
+        attachments=", ".join(item.get("attachments") or ()),
+        why_label=why_label,
+        why=why,
+        ref=visible(
+            f"Conversation {item['conversation']}, message {item['message_id']}, in "
+            f"{item['archive']}"
+        ),
+    )
+
+
+def _shown_entry(entry: Entry) -> ShownEntry:
+    return ShownEntry(
+        css=entry.item["priority"].lower(),
+        messages=(shown(entry.item), *(shown(f, True) for f in entry.follow_ups)),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DistrictPage:
     id: str
@@ -39,7 +105,7 @@ class DistrictPage:
     counts: dict
     archives: list[dict]
     findings: list[dict]
-    entries: dict[str, list[Entry]]  # priority -> entries, in worklist order
+    entries: dict[str, list[ShownEntry]]  # priority -> entries, in worklist order
     unflagged: int  # entries of priority none, follow-ups included
     unflagged_left_out: int
 
@@ -64,7 +130,7 @@ def _district_page(district: str, entries: list[Entry], document: dict) -> Distr
         counts=document["summary"]["districts"][district],
         archives=archives,
         findings=[f for f in document.get("findings", ()) if f["archive"] in paths],
-        entries=grouped,
+        entries={level: [_shown_entry(e) for e in group] for level, group in grouped.items()},
         unflagged=unflagged,
         unflagged_left_out=unflagged - sum(1 + len(e.follow_ups) for e in shown),
     )
@@ -89,9 +155,8 @@ def _page(title: str, pages: list[DistrictPage], document: dict, more_in: str) -
             "version": __version__,
             "more_in": more_in,
             "number": lambda n: f"{n:,}",
-            "when": _when,
             "visible": visible,
-            "platform": lambda p: PLATFORMS[p].name if p in PLATFORMS else p,
+            "platform": _platform,
         },
     )
 

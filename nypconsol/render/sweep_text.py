@@ -133,7 +133,7 @@ def _district(district: str, entries: list[Entry], document: dict, width: int) -
 
 def not_covered_lines(document: dict, width: int) -> list[str]:
     """What each archive read could not show, and each archive that could not be read at all."""
-    lines = ["Not covered: check these another way before the accounts close."]
+    lines = _wrap("Not covered: check these another way before the accounts close.", width)
     for archive in document["archives"]:
         platform = PLATFORMS[archive["platform"]].name
         head = (

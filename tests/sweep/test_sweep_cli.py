@@ -374,6 +374,17 @@ def test_account_names_an_archive_that_does_not_say_whose_it_is(tmp_path):
     assert (archive["account"], archive["matched_by"]) == ("WhitbyPolice", "account option")
 
 
+def test_account_must_name_an_account_the_plan_closes(tmp_path):
+    write_inputs(tmp_path)
+    x_zip(tmp_path / "x.zip", ("3", "333", "love the dog pics", "2026-11-02T10:00:00.000Z"))
+    unknown = sweep("x.zip", "--account", "Nobody")
+    assert unknown.exit_code == 2
+    assert "'Nobody' is not the handle of an account the plan closes" in unknown.stderr
+    kept = sweep("x.zip", "--account", "scarbororoads")
+    assert kept.exit_code == 2
+    assert "the plan does not close (retain: Road safety campaigns)" in flat(kept.stderr)
+
+
 def test_an_archive_of_an_account_the_plan_keeps_says_so(tmp_path):
     write_inputs(tmp_path)
     zip_archive(

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import jsonschema
 import pytest
 from sweepcli import KEY, sweep, write_inputs
 from sweepkit import mastodon_actor, mastodon_outbox, zip_archive
@@ -18,6 +19,7 @@ from werkzeug import Request, Response
 
 from nypconsol.enrich import mastodon_inbox
 from nypconsol.enrich.http import HttpSettings
+from nypconsol.schemas import load_schema
 
 TOKEN = "mastodon-token-0123456789-abcdefghijklmnop"
 OWN_ID = "109000000000000001"
@@ -234,6 +236,7 @@ def swept(*args: str) -> tuple[dict, object]:
 def test_mentions_and_direct_messages_become_items(instance, caplog):
     caplog.set_level(logging.DEBUG)
     document, result = swept()
+    jsonschema.validate(document, load_schema("sweep"))
     items = {item["message_id"]: item for item in document["items"]}
     assert set(items) == {"s1", "s5", "m1", "m2", "m3"}  # the direct mention read once
     knife = items["s1"]
@@ -291,6 +294,7 @@ def api_finding(document: dict) -> str:
 def test_a_refused_token_is_a_finding_and_the_export_is_still_swept(instance):
     instance.token = "another-token-entirely-0123456789"
     document, result = swept()
+    jsonschema.validate(document, load_schema("sweep"))
     message = api_finding(document)
     assert message.startswith(
         f"{instance.base} refused the token in NYPCONSOL_MASTODON_TOKEN (HTTP 401"
