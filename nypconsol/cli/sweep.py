@@ -126,9 +126,15 @@ def sweep(  # type: ignore[no-untyped-def]
     document = sweep_document(
         sweep_input, triage_input(sweep_input, lexicon), since=since, pseudonyms=key
     )
-    _to_stdout(document, fmt or "table")
-    if output is not None:
-        _to_folder(document, output)
+    from nypconsol.sweep.memory import collector_paused
+
+    # With a large sweep's objects alive, each pass of the cycle collector walks all of them:
+    # the HTML worklist of 100,000 messages took 3.5 s with it on, 1.4 s with it paused. What
+    # little cyclic garbage drawing makes is collected once it is back on.
+    with collector_paused():
+        _to_stdout(document, fmt or "table")
+        if output is not None:
+            _to_folder(document, output)
     ledger_outcome = _record(ledger, document, entries)
     codes = [ExitCode.FAILURE] if ledger_outcome.failed else []
     if check_reports:

@@ -178,21 +178,20 @@ def _row(item: dict) -> list[str]:
     ]
 
 
-def _csv(entries: Iterable[Entry]) -> str:
-    out = io.StringIO()
+def _write_csv(entries: Iterable[Entry], out) -> None:  # type: ignore[no-untyped-def]
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(WORKLIST_COLUMNS)
     for entry in entries:
         writer.writerow(_row(entry.item))
         for follow_up in entry.follow_ups:
             writer.writerow(_row(follow_up))
-    return out.getvalue()
 
 
 def sweep_csv(document: dict, *, width: int | None = None) -> str:
     """Every district's worklist in one CSV (district after district), for standard output."""
-    lists = worklists(document)
-    return _csv(entry for entries in lists.values() for entry in entries)
+    out = io.StringIO()
+    _write_csv((entry for entries in worklists(document).values() for entry in entries), out)
+    return out.getvalue()
 
 
 def worklist_file(district: str, extension: str) -> str:
@@ -203,7 +202,12 @@ def worklist_file(district: str, extension: str) -> str:
 
 def sweep_csv_files(document: dict) -> dict[str, bytes]:
     """``DISTRICT.csv`` for each district: UTF-8 with a byte-order mark, as Excel opens it."""
-    return {
-        worklist_file(district, "csv"): BOM + _csv(entries).encode("utf-8")
-        for district, entries in worklists(document).items()
-    }
+    files = {}
+    for district, entries in worklists(document).items():
+        buffer = io.BytesIO()
+        buffer.write(BOM)
+        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+        _write_csv(entries, text)
+        text.flush()
+        files[worklist_file(district, "csv")] = buffer.getvalue()
+    return files

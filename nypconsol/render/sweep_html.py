@@ -4,6 +4,8 @@ of every district on standard output."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -105,7 +107,7 @@ class DistrictPage:
     counts: dict
     archives: list[dict]
     findings: list[dict]
-    entries: dict[str, list[ShownEntry]]  # priority -> entries, in worklist order
+    entries: dict[str, list[Entry]]  # priority -> entries, in worklist order
     unflagged: int  # entries of priority none, follow-ups included
     unflagged_left_out: int
 
@@ -130,7 +132,7 @@ def _district_page(district: str, entries: list[Entry], document: dict) -> Distr
         counts=document["summary"]["districts"][district],
         archives=archives,
         findings=[f for f in document.get("findings", ()) if f["archive"] in paths],
-        entries={level: [_shown_entry(e) for e in group] for level, group in grouped.items()},
+        entries=grouped,
         unflagged=unflagged,
         unflagged_left_out=unflagged - sum(1 + len(e.follow_ups) for e in shown),
     )
@@ -140,10 +142,18 @@ def _when(item: dict) -> str:
     return f"{local_time(item['sent_at'])} {zone_name(item['sent_at'])}"
 
 
-def _page(title: str, pages: list[DistrictPage], document: dict, more_in: str) -> str:
-    from nypconsol.render.templating import render
+def _shown_entries(entries: list[Entry]) -> Iterator[ShownEntry]:
+    """Made as the page is drawn, one at a time: a big district's are never all held."""
+    return (_shown_entry(entry) for entry in entries)
 
-    return render(
+
+def _page(title: str, pages: list[DistrictPage], document: dict, more_in: str) -> bytes:
+    """The page as UTF-8, written out as it is drawn."""
+    from nypconsol.render.templating import render_to
+
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    render_to(
         "sweep/worklist.html",
         {
             "title": title,
@@ -157,14 +167,19 @@ def _page(title: str, pages: list[DistrictPage], document: dict, more_in: str) -
             "number": lambda n: f"{n:,}",
             "visible": visible,
             "platform": _platform,
+            "shown": _shown_entries,
         },
+        text,
     )
+    text.flush()
+    return buffer.getvalue()
 
 
 def sweep_html(document: dict, *, width: int | None = None) -> str:
     """Every district's worklist on one page (``--format html`` on standard output)."""
     pages = [_district_page(d, e, document) for d, e in worklists(document).items()]
-    return _page("every district", pages, document, "the CSV (--format csv) and the JSON")
+    page = _page("every district", pages, document, "the CSV (--format csv) and the JSON")
+    return page.decode("utf-8")
 
 
 def sweep_html_files(document: dict) -> dict[str, bytes]:
@@ -173,7 +188,5 @@ def sweep_html_files(document: dict) -> dict[str, bytes]:
     for district, entries in worklists(document).items():
         page = _district_page(district, entries, document)
         more_in = f"{worklist_file(district, 'csv')} and {JSON_FILE}"
-        files[worklist_file(district, "html")] = _page(page.name, [page], document, more_in).encode(
-            "utf-8"
-        )
+        files[worklist_file(district, "html")] = _page(page.name, [page], document, more_in)
     return files
