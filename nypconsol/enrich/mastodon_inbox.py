@@ -13,7 +13,6 @@ in words that hold no message text and no token.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -25,6 +24,7 @@ from nypconsol.enrich.errors import ApiBaseError, LookupFailed
 from nypconsol.enrich.http import HttpSettings, Transport
 from nypconsol.enrich.ratelimit import reset_time
 from nypconsol.enrich.secrets import Redactor, Secret, clean_text
+from nypconsol.sweep.mastodon import published_ms
 from nypconsol.sweep.model import ApiStatus, MastodonInbox, SweepAccount
 
 TOKEN_VARIABLE = "NYPCONSOL_MASTODON_TOKEN"
@@ -166,18 +166,6 @@ def _next_page(link: str, base: str) -> str | None:
     return None
 
 
-def _ms(text: object) -> int | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return int(moment.timestamp() * 1000)
-
-
 class _Read:
     """One account's inbox being read."""
 
@@ -197,7 +185,7 @@ class _Read:
     def status(self, value: object) -> ApiStatus | None:
         """A status as the sweep reads it; None (counted) when it is not in Mastodon's shape."""
         account = value.get("account") if isinstance(value, dict) else None
-        created = _ms(value.get("created_at")) if isinstance(value, dict) else None
+        created = published_ms(value.get("created_at")) if isinstance(value, dict) else None
         if not isinstance(account, dict) or created is None or not isinstance(value.get("id"), str):
             self.skipped += 1
             return None

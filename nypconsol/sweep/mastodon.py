@@ -58,7 +58,8 @@ def read_identity(ctx: ReadContext) -> MastodonIdentity:
     return MastodonIdentity(handle=f"{user}@{host}", member=ctx.full_name("actor.json"))
 
 
-def _ms(text: object) -> int | None:
+def published_ms(text: object) -> int | None:
+    """Milliseconds since 1970 of an ISO 8601 time (``2026-11-14T21:02:00.000Z``), or None."""
     if not isinstance(text, str):
         return None
     try:
@@ -85,7 +86,7 @@ def read_posts(ctx: ReadContext) -> None:
     own_ids: set[str] = set()
     ctx.parsed[_OWN_IDS] = own_ids
     for activity in items:
-        sent_ms = _ms(activity.get("published")) if isinstance(activity, dict) else None
+        sent_ms = published_ms(activity.get("published")) if isinstance(activity, dict) else None
         if sent_ms is None:
             skipped += 1
             continue

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from sweepkit import WHITBY_ID, conversation, dm, x_account, ytd, zip_archive
 
 from nypconsol.cli import cli
 
@@ -88,3 +89,19 @@ def example_archives(folder: Path) -> list[Path]:
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     shutil.copyfile(EXAMPLE_INVENTORY, folder / "inventory.csv")
     return module.write_examples(folder / "archives")
+
+
+def x_zip(path: Path, *messages: tuple[str, str, str, str], account: bool = True) -> Path:
+    """An X archive of WhitbyPolice holding ``messages`` (id, sender, text, time): the
+    account's own (sender WHITBY_ID) in conversation 222, each other sender in their own."""
+    conversations = [
+        conversation(
+            f"{WHITBY_ID}-{sender}" if sender != WHITBY_ID else f"{WHITBY_ID}-222",
+            dm(message_id, sender, None if sender == WHITBY_ID else WHITBY_ID, text, when),
+        )
+        for message_id, sender, text, when in messages
+    ]
+    files = {"data/direct-messages.js": ytd("direct_messages", conversations)}
+    if account:
+        files["data/account.js"] = x_account()
+    return zip_archive(path, files)

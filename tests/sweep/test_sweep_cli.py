@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from sweepcli import KEY, example_archives, run, sweep, write_inputs
+from sweepcli import KEY, example_archives, run, sweep, write_inputs, x_zip
 from sweepkit import WHITBY_ID, conversation, dm, x_account, ytd, zip_archive
 
 from nypconsol.schemas import load_schema
@@ -135,20 +135,7 @@ def test_the_summary_fits_80_columns(examples, tmp_path):
 def test_control_sequences_in_a_message_are_shown_never_sent(tmp_path, monkeypatch):
     write_inputs(tmp_path)
     text = "\x1b[2J\x1b]52;c;ZXZpbA==\x07 lad with a knife outside the co-op right now \u202eOHW"
-    zip_archive(
-        tmp_path / "x.zip",
-        {
-            "data/account.js": x_account(),
-            "data/direct-messages.js": ytd(
-                "direct_messages",
-                [
-                    conversation(
-                        f"{WHITBY_ID}-2", dm("1", "2", WHITBY_ID, text, "2026-11-19T22:00:00.000Z")
-                    )
-                ],
-            ),
-        },
-    )
+    x_zip(tmp_path / "x.zip", ("1", "2", text, "2026-11-19T22:00:00.000Z"))
     result = sweep("x.zip")
     assert result.exit_code == 0, result.stderr
     assert "lad with a knife" in result.stdout
@@ -289,22 +276,6 @@ def test_a_shell_redirect_others_can_read_is_warned_about(examples):
 
 
 # --- --check, --since, --account ------------------------------------------------------------------
-
-
-def x_zip(path: Path, *messages: tuple[str, str, str, str], account: bool = True) -> Path:
-    """An X archive of WhitbyPolice: messages (id, sender, text, time), senders other than
-    WHITBY_ID in their own conversation."""
-    convs = [
-        conversation(
-            f"{WHITBY_ID}-{sender}" if sender != WHITBY_ID else f"{WHITBY_ID}-222",
-            dm(message_id, sender, None if sender == WHITBY_ID else WHITBY_ID, text, when),
-        )
-        for message_id, sender, text, when in messages
-    ]
-    files = {"data/direct-messages.js": ytd("direct_messages", convs)}
-    if account:
-        files["data/account.js"] = x_account()
-    return zip_archive(path, files)
 
 
 def test_check_exits_3_with_an_unanswered_report(examples):

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from sweepcli import CONFIG, sweep, write_inputs
+from sweepcli import CONFIG, sweep, write_inputs, x_zip
 from test_sweep_bad_input import API_CODES, CASES, DEFAULT_LIMITS, SECRET, good_x
 
 from nypconsol.core.findings import CODES
@@ -104,22 +104,7 @@ def _config(tmp_path: Path, extra: str) -> None:
 
 
 def _x_with(tmp_path: Path, text: str) -> None:
-    from sweepkit import WHITBY_ID, conversation, dm, x_account, ytd, zip_archive
-
-    zip_archive(
-        tmp_path / "x.zip",
-        {
-            "data/account.js": x_account(),
-            "data/direct-messages.js": ytd(
-                "direct_messages",
-                [
-                    conversation(
-                        f"{WHITBY_ID}-2", dm("1", "2", WHITBY_ID, text, "2026-11-01T10:00:00.000Z")
-                    )
-                ],
-            ),
-        },
-    )
+    x_zip(tmp_path / "x.zip", ("1", "2", text, "2026-11-01T10:00:00.000Z"))
 
 
 def test_the_config_extends_the_lexicon(tmp_path):
