@@ -51,3 +51,17 @@ def pixels_like(image, colour: tuple[int, int, int], tolerance: int = 12) -> int
         for count, seen in image.getcolors(maxcolors=width * height)
         if all(abs(a - b) <= tolerance for a, b in zip(seen, colour, strict=True))
     )
+
+
+def drawn_share(image) -> float:  # type: ignore[no-untyped-def]
+    """The share of an image's pixels drawn darker than the paper (a blank page has none)."""
+    grey = image.convert("L")
+    width, height = grey.size
+    return sum(count for shade, count in enumerate(grey.histogram()) if shade < 230) / (
+        width * height
+    )
+
+
+def margin_is_blank(image, width: int = 60) -> bool:  # type: ignore[no-untyped-def]
+    """Nothing drawn in the leftmost ``width`` pixels: the page sits in its column."""
+    return image.convert("L").crop((0, 0, width, image.size[1])).getextrema()[0] >= 230

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from chromium import needs_chromium, pixels_like, screenshot
+from chromium import drawn_share, margin_is_blank, needs_chromium, pixels_like, screenshot
 from click.testing import CliRunner
 
 from nypconsol.cli import cli
@@ -32,13 +32,10 @@ def test_a_district_report_renders_as_a_page_in_chromium(tmp_path: Path) -> None
 
     image = Image.open(png).convert("RGB")
     assert image.size == (WIDTH, HEIGHT)
-    grey = image.convert("L")
-    inked = sum(count for shade, count in enumerate(grey.histogram()) if shade < 230)
-    share = inked / (WIDTH * HEIGHT)
+    share = drawn_share(image)
     assert 0.02 < share < 0.5, f"{share:.1%} of the page is drawn: blank, or not our page"
     assert pixels_like(image, NAVY) > 2000, (
         "no chart bars or headings in our colour: the page did not render"
     )
     # the text sits in the middle column, as laid out: nothing drawn in the far margins
-    left_margin = grey.crop((0, 0, 60, HEIGHT))
-    assert left_margin.getextrema()[0] >= 230
+    assert margin_is_blank(image)

@@ -4,7 +4,7 @@ ink in the middle column, the P1 badge in its red, the headings in the navy."""
 
 from __future__ import annotations
 
-from chromium import needs_chromium, pixels_like, screenshot
+from chromium import drawn_share, margin_is_blank, needs_chromium, pixels_like, screenshot
 from sweepcli import KEY, example_archives, run
 
 WIDTH, HEIGHT = 1280, 1600
@@ -25,11 +25,9 @@ def test_a_district_worklist_renders_as_a_page_in_chromium(tmp_path, monkeypatch
 
     image = Image.open(png).convert("RGB")
     assert image.size == (WIDTH, HEIGHT)
-    grey = image.convert("L")
-    inked = sum(count for shade, count in enumerate(grey.histogram()) if shade < 230)
-    share = inked / (WIDTH * HEIGHT)
+    share = drawn_share(image)
     assert 0.02 < share < 0.5, f"{share:.1%} of the page is drawn: blank, or not our page"
     assert pixels_like(image, RED) > 1500, "no P1 item in its red: the page did not render"
     assert pixels_like(image, NAVY) > 1500, "no headings in navy: the page did not render"
     # the page sits in the middle column, as laid out: nothing drawn in the far margins
-    assert grey.crop((0, 0, 60, HEIGHT)).getextrema()[0] >= 230
+    assert margin_is_blank(image)
