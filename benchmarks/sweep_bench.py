@@ -101,12 +101,20 @@ print(json.dumps({"phases": phases, "items": len(document["items"]), "bytes": le
 """
 
 
-def run_once(command: list[str], cwd: Path | None = None) -> tuple[float, float, int, str]:
-    """Wall time, CPU time, peak RSS (KiB) and standard output of one fresh process."""
+def run_once(
+    command: list[str], cwd: Path | None = None, *, keep_output: bool = True
+) -> tuple[float, float, int, str]:
+    """Wall time, CPU time, peak RSS (KiB) and standard output of one fresh process (not kept
+    when ``keep_output`` is False: reading a large one would grow this process, and a child's
+    peak from wait4 starts at its parent's size)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out if keep_output else subprocess.DEVNULL,
+            stderr=err,
+            cwd=cwd,
         )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
@@ -186,7 +194,9 @@ def measure(path: Path, repeat: int, command: Path | None = None) -> dict:
         else:
             with tempfile.TemporaryDirectory() as scratch:  # no ledger there to record in
                 output = Path(scratch) / "worklists"
-                seconds, cpu, rss, _ = run_once(command_line(path, command, output), Path(scratch))
+                seconds, cpu, rss, _ = run_once(
+                    command_line(path, command, output), Path(scratch), keep_output=False
+                )
                 size = sum(p.stat().st_size for p in output.iterdir())
             phases.append({"phases": {}, "items": None, "bytes": size})
         sweep_runs.append((seconds, cpu, rss))
