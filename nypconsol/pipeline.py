@@ -8,6 +8,7 @@ plan = make_plan(checked)  # raises InputsHaveErrors when there are errors
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from nypconsol.core.config import check_config
 from nypconsol.core.findings import Finding
 from nypconsol.core.models import Config, RawRecord
 from nypconsol.core.plan import Checked, InputsHaveErrors, make_plan
+from nypconsol.core.work_progress import ProgressReport
 from nypconsol.loaders.located import LoadFailed
 from nypconsol.loaders.sources import InputFile, decode_text, locate_config, read_input
 from nypconsol.loaders.tables import read_records, records_from_document
@@ -62,9 +64,13 @@ def load_inputs(
     sheet: str | None = None,
     encoding: str | None = None,
     environ: Mapping[str, str] | None = None,
+    input_format: str | None = None,
+    progress: ProgressReport | None = None,
 ) -> Inputs:
     """Find and read the config and the inventory: -i when given (the config's own
-    ``accounts:`` list is then not used), else the config's ``accounts:``."""
+    ``accounts:`` list is then not used), else the config's ``accounts:``. Either may be
+    ``-``, standard input; ``input_format`` (csv, xlsx, yaml, json) overrides the inventory's
+    extension. ``progress`` hears of the rows read (core/work_progress.py)."""
     environ = os.environ if environ is None else environ
     findings: list[Finding] = []
     config_file: InputFile | None = None
@@ -81,10 +87,16 @@ def load_inputs(
     try:
         if inventory is not None:
             inventory_file = read_input(inventory, "-i")
-            records, more = read_records(inventory_file, sheet=sheet, encoding=encoding)
+            records, more = read_records(
+                inventory_file,
+                sheet=sheet,
+                encoding=encoding,
+                input_format=input_format,
+                progress=progress,
+            )
             findings.extend(more)
         elif loaded.accounts is not None and config_file is not None:
-            records, more = records_from_document(loaded.accounts, config_file.display)
+            records, more = records_from_document(loaded.accounts, config_file.display, progress)
             findings.extend(more)
         # No accounts at all: an empty inventory, or none given (a forgotten -i).
         source = inventory_file or config_file
@@ -105,12 +117,18 @@ def load_inputs(
     )
 
 
-def check(inputs: Inputs) -> Checked:
-    """Validate every record, then resolve districts, destinations and actions."""
+def check(
+    inputs: Inputs, *, today: dt.date | None = None, progress: ProgressReport | None = None
+) -> Checked:
+    """Validate every record, then resolve districts, destinations and actions. ``today``
+    (default: the clock's) is what a last_post date may not be after; ``progress`` hears of
+    the records checked."""
     return _plan.check(
         inputs.config,
         inputs.records,
         inputs.findings,
         config_file=inputs.config_file,
         inventory_file=inputs.inventory_file,
+        today=today,
+        progress=progress,
     )

@@ -86,6 +86,8 @@ def checked(mini_config: str):
     from nypconsol.pipeline import check, load_inputs
 
     def _checked(inventory: str | None = None, config: str | None = None, **kwargs):
-        return check(load_inputs(config or mini_config, inventory, environ={}, **kwargs))
+        today = kwargs.pop("today", None)
+        inputs = load_inputs(config or mini_config, inventory, environ={}, **kwargs)
+        return check(inputs, today=today)
 
     return _checked

@@ -372,7 +372,7 @@ def test_diff_exit_codes_and_formats(committed, tmp_path):
         "| --- | --- | --- | --- |\n"
         "| ryedale | 0 | 0 | 1 |\n"
         "\n"
-        "### Changed\n"
+        "### Other changes\n"
         "\n"
         "| District | Account | Platform | Field | Before | After |\n"
         "| --- | --- | --- | --- | --- | --- |\n"
@@ -523,7 +523,7 @@ def test_step_summary_is_appended_never_truncated(committed, tmp_path, monkeypat
         "| ryedale | @MaltonNorton | x | owner | PC 771 Sam Ford | PC 771 Sam Ford-Smith |\n"
         in text
     )
-    assert "## nypconsol validate\n\n18 account(s) checked: 0 error(s), 1 warning(s).\n" in text
+    assert "## nypconsol validate\n\n18 accounts checked: 0 errors, 1 warning.\n" in text
     assert "## nypconsol plan\n\nStart 2027-01-11 (--start); notice period 14 days." in text
     assert "| Ryedale | 2 | 2 | 0 | 0 | 3,950 | 2027-01-11 | 2027-01-25 |" in text
     assert text.endswith("\n\n")

@@ -13,13 +13,20 @@ from conftest import MINI_CONFIG
 from nypconsol.core.findings import CODES
 
 
-def _xlsx_bytes() -> bytes:
+def _xlsx_bytes(*more: list, hide_row: int | None = None, hidden: bool = False) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.active.title = "Accounts"
     workbook.active.append(["handle", "platform", "area"])
     workbook.active.append(["SkiptonCops", "x", "Skipton"])
+    for row in more:
+        workbook.active.append(row)
+    if hide_row is not None:
+        workbook.active.row_dimensions[hide_row].hidden = True
+    if hidden:
+        workbook.active.sheet_state = "hidden"
+        workbook.create_sheet("Visible")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -246,6 +253,20 @@ CASES = [
         also=frozenset({"empty-inventory"}),  # a mapping alone: no accounts to plan
     ),
     Case("empty-inventory", {"inv.csv": "handle,platform,area\r\n"}, "inv.csv", ("inv.csv", None)),
+    Case(
+        "formula-without-value",  # openpyxl saves formulas with no value, as such tools do
+        {"inv.xlsx": _xlsx_bytes(["SettleCops", "x", '=PROPER("settle")'])},
+        "inv.xlsx",
+        ("inv.xlsx", 3),
+    ),
+    Case("hidden-rows", {"inv.xlsx": _xlsx_bytes(hide_row=2)}, "inv.xlsx", ("inv.xlsx", 2)),
+    Case("hidden-sheet", {"inv.xlsx": _xlsx_bytes(hidden=True)}, "inv.xlsx", ("inv.xlsx", None)),
+    Case(
+        "future-date",
+        {"inv.csv": csv(H + ",last_post", "One,x,Skipton,2026-01-01", "Two,x,Settle,2999-01-01")},
+        "inv.csv",
+        ("inv.csv", 3),
+    ),
 ]
 
 
@@ -360,6 +381,9 @@ def test_severities_are_as_documented():
         "destination-account",
         "duplicate-area",
         "empty-inventory",
+        "future-date",
+        "hidden-rows",
+        "hidden-sheet",
         "lookalike-handle",
         "placeholder-accounts",
     ]

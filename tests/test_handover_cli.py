@@ -62,7 +62,7 @@ def test_without_output_a_summary_at_the_terminal(example):
         "2027-01-25",
     ]
     assert lines[13].split()[:6] == ["Total", "18", "16", "1", "1", "51,815"]
-    assert "9 report(s): 16 account(s) to hand over, 51,815 followers to redirect." in lines
+    assert "9 reports: 16 accounts to hand over, 51,815 followers to redirect." in lines
     assert "placeholder-accounts" in result.stderr  # the plan's warnings, as plan shows them
 
 
@@ -75,7 +75,7 @@ def test_done_when_the_example_writes_an_index_and_a_report_per_district(example
         + [f"{d}.html" for d in DISTRICTS]
     )
     assert result.stderr.endswith(
-        "Wrote 9 handover report(s) and the index (html) to reports: 10 written, 0 unchanged.\n"
+        "Wrote 9 handover reports and the index (html) to reports: 10 written, 0 unchanged.\n"
     )
     for page in folder.glob("*.html"):  # each parses, runs nothing and fetches nothing
         assert_self_contained(page.read_text(encoding="utf-8"))
@@ -287,3 +287,45 @@ def test_the_pdf_layout_is_a4_with_the_checklist_and_sign_off_on_their_own_pages
         page, y = starts[name]
         assert list(document.pages[page].anchors) == [name] and y < top + 20, (name, y)
     assert starts["sign-off"][0] > starts["checklist"][0] > starts["destinations"][0] == 0
+
+
+# --- the progress ledger ---------------------------------------------------------------------
+
+
+def _harrogate_checklists(result) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
+    document = json.loads(result.stdout)
+    (harrogate,) = [d for d in document["districts"] if d["id"] == "harrogate"]
+    return {a["handle"]: a["checklist"] for a in harrogate["consolidated"]}
+
+
+def test_without_a_ledger_the_checklist_has_no_states(example):
+    result = run("-i", example, "--format", "json", "--district", "harrogate")
+    assert result.exit_code == 0, result.output
+    checklist = _harrogate_checklists(result)["HarrogateCops"]
+    assert {step["state"] for step in checklist} == {None}
+    assert "Ledger:" not in result.stderr
+
+
+def test_the_checklist_shows_the_states_of_a_reachable_ledger(example):
+    recorded = CliRunner().invoke(
+        cli,
+        ["record", "-i", example, "--start", "2026-11-02", "HarrogateCops", "announced",
+         "--by", "PC 9 Test", "--at", "2026-11-02 09:05", "--note", "pinned"],
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    assert Path("nypconsol-ledger.sqlite").exists()  # the default ledger, in the working folder
+    result = run(
+        "-i", example, "--start", "2026-11-02", "--format", "json", "--district", "harrogate"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    steps = {s["step"]: s for s in _harrogate_checklists(result)["HarrogateCops"]}
+    assert (steps["announced"]["state"], steps["announced"]["by"]) == ("done", "PC 9 Test")
+    assert steps["closed"]["state"] in ("not_yet", "due", "overdue")
+    assert "Ledger: nypconsol-ledger.sqlite" in result.stderr
+
+
+def test_a_ledger_named_but_missing_is_an_error_not_a_silent_report(example, tmp_path):
+    result = run("-i", example, "--ledger", str(tmp_path / "nowhere.sqlite"))
+    assert result.exit_code == ExitCode.FAILURE
+    assert "nowhere.sqlite" in result.stderr
+    assert "Traceback" not in result.output

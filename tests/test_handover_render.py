@@ -141,7 +141,7 @@ def test_html_district_report_holds_every_section(handover):
     )
     totals = page.section("totals")
     assert (
-        "5 account(s): 3 to migrate, 1 to retain, 1 to skip; 150 followers to redirect, and 1 "
+        "5 accounts: 3 to migrate, 1 to retain, 1 to skip; 150 followers to redirect, and 1 "
         in (totals)
     )
     assert "X 4 2 1 1 150 0 Facebook 1 1 0 0 0 1" in totals
@@ -170,7 +170,7 @@ def test_html_chart_is_inline_svg_of_followers_by_account(handover):
     assert len(rects) == 2  # the accounts with known followers
     start = texts.index("Followers to redirect, by account")
     assert texts[start + 1 : start + 5] == ["@PC_Ann (X)", "100", "@SettleSNT (X)", "50"]
-    assert "Not shown: 1 account(s) whose followers are unknown." in texts
+    assert "Not shown: 1 account whose followers are unknown." in texts
 
 
 def test_the_chart_adds_up_the_smallest_beyond_its_bars():
@@ -286,7 +286,7 @@ def test_index_totals_equal_the_sum_of_the_districts_in_every_format(handover):
     links = [a["href"] for tag, a in page.tags if tag == "a"]
     assert links == ["craven.html", "richmondshire.html", "selby.html"]
     districts_text = page.section("districts")
-    assert "Total 3 report(s) 7 5 1 1 1,180 1 2027-01-11 2027-01-25" in districts_text
+    assert "Total 3 reports 7 5 1 1 1,180 1 2027-01-11 2027-01-25" in districts_text
     assert "Craven craven.html 5 3 1 1 150 1 2027-01-11 2027-01-25" in districts_text
 
 
@@ -295,9 +295,7 @@ def test_the_terminal_summary_is_the_index(handover):
     assert "Craven                5        3       1     1        150        1  2027-01-11" in text
     total = next(line for line in text.splitlines() if line.startswith("Total"))
     assert total.split() == ["Total", "7", "5", "1", "1", "1,180", "1", "2027-01-11", "2027-01-25"]
-    assert (
-        "3 report(s): 5 account(s) to hand over, 1,180 followers to redirect (1 account(s) " in text
-    )
+    assert "3 reports: 5 accounts to hand over, 1,180 followers to redirect (1 account " in text
 
 
 # --- hostile text ------------------------------------------------------------------------------

@@ -621,3 +621,20 @@ def test_json_nested_deep_is_scanned_a_bounded_number_of_times(monkeypatch):
     value, _ = load_json(text, "deep.json")
     assert value["a"][1]["a"][0] == "x"
     assert scanned <= 2 * len(text)
+
+
+def test_a_last_post_in_the_future_is_a_warning(write, checked):
+    from nypconsol.core.findings import Severity
+
+    write(
+        "inv.csv",
+        "handle,platform,area,last_post\n"
+        "Tomorrow,x,Skipton,2026-12-01\n"
+        "Today,x,Skipton,30/11/2026\n"
+        "Typo,x,Skipton,2062-11-30\n",
+    )
+    result = checked("inv.csv", today=dt.date(2026, 11, 30))
+    found = [(f.code, f.severity, f.line) for f in result.findings]
+    assert found == [("future-date", Severity.WARNING, 2), ("future-date", Severity.WARNING, 4)]
+    assert "last_post 2062-11-30 is after today" in result.findings[1].message
+    assert not result.errors

@@ -65,7 +65,9 @@ def test_describe_bad_characters_names_every_non_ascii_code_point(text):
 
 
 def valid_handles(platform: str):
-    return st.from_regex(PLATFORMS[platform].pattern, fullmatch=True)
+    rules = PLATFORMS[platform]
+    # The pattern, within the platform's length limit (a domain name is at most 253 characters).
+    return st.from_regex(rules.pattern, fullmatch=True).filter(rules.is_valid)
 
 
 @pytest.mark.parametrize("platform", PLATFORM_IDS)

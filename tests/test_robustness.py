@@ -208,11 +208,14 @@ def test_deep_nesting_in_a_real_process(bad_files: Path) -> None:
             assert document["summary"]["errors"] >= 1
 
 
-def test_unknown_encoding_is_a_finding(bad_files: Path) -> None:
+@pytest.mark.parametrize("name", ["no-such-codec", "undefined", "rot13", "base64", "hex"])
+def test_an_encoding_that_is_no_text_encoding_is_a_usage_error(bad_files: Path, name) -> None:
     (bad_files / "ok.csv").write_text("handle,platform,area\nA1,x,York\n", encoding="utf-8")
-    result = run("validate", "-i", "ok.csv", "--encoding", "no-such-codec")
-    assert result.exit_code == 1
-    assert "ok.csv: error [bad-encoding]" in result.stdout
+    for command in ("validate", "plan"):
+        result = run(command, "-i", "ok.csv", "--encoding", name)
+        assert result.exit_code == ExitCode.USAGE == 2
+        assert result.stdout == ""
+        assert f"{name!r} is not a text encoding this Python knows" in result.stderr
 
 
 def test_cp1252_error_names_the_line_and_the_way_out(bad_files: Path) -> None:

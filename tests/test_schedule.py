@@ -336,3 +336,12 @@ def test_years_beyond_the_table_ask_the_holidays_package():
     assert "2099" not in _table()
     assert bank_holidays(2099) == holidays_of(2099)
     assert dt.date(2099, 12, 28) in bank_holidays(2099)  # Boxing Day is a Saturday that year
+
+
+def test_an_empty_wave_is_an_error_not_a_weeks_delay(write, checked):
+    config = MINI_CONFIG + "  waves: [[], [craven, richmondshire, selby, force]]\n"
+    result = checked(write("inv.json", INVENTORY), write("c.yaml", config))
+    assert [(f.code, f.file, f.line) for f in result.findings] == [("bad-config", "c.yaml", 21)]
+    assert "wave 1 is empty" in result.findings[0].message
+    with pytest.raises(InputsHaveErrors):
+        make_plan(result)

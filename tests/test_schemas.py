@@ -50,11 +50,18 @@ def test_every_shipped_schema_is_listed_and_every_listed_one_is_shipped():
         for p in folder.iterdir()
         if p.name.endswith(".schema.json")
     )
-    assert (
-        shipped
-        == sorted(SCHEMA_NAMES)
-        == ["districts", "drift", "findings", "handover", "notices", "plan", "sweep"]
-    )
+    assert shipped == sorted(SCHEMA_NAMES)
+    assert shipped == [
+        "districts",
+        "drift",
+        "findings",
+        "handover",
+        "log",
+        "notices",
+        "plan",
+        "status",
+        "sweep",
+    ]
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
@@ -79,7 +86,7 @@ def test_unknown_schema_is_a_usage_error_listing_the_names():
     assert result.stdout == ""
     assert result.stderr.endswith(
         "Error: Invalid value for 'NAME': 'plans' is not one of 'districts', 'drift', "
-        "'findings', 'handover', 'notices', 'plan', 'sweep'.\n"
+        "'findings', 'handover', 'log', 'notices', 'plan', 'status', 'sweep'.\n"
     )
 
 

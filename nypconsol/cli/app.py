@@ -35,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "init",
         "Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).",
     ),
+    "log": (
+        "log",
+        "Show the progress ledger's audit trail, oldest first; --verify checks its hash chain.",
+    ),
     "measure": (
         "measure",
         "Measure a draft the way its platform counts it, against the platform's limit.",
@@ -47,9 +51,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "plan",
         "Plan each account's destination, action, announcement and closure dates.",
     ),
+    "record": (
+        "record",
+        "Record that a checklist step was done for an account, in the progress ledger.",
+    ),
     "schema": (
         "schema",
         "Print the JSON Schema (draft 2020-12) of a JSON document the tool writes.",
+    ),
+    "status": (
+        "status",
+        "Show each migrated account's checklist steps: done, due, overdue or not yet.",
     ),
     "sweep": (
         "sweep",

@@ -3,6 +3,7 @@ No input may show a Python traceback; an unexpected error says how to report it.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -10,18 +11,19 @@ import click
 
 from nypconsol.core.errors import ExitCode, NypconsolError
 
-INTERRUPTED = "Interrupted: nothing was written."
-
 
 def invoke_guarded(invoke, ctx: click.Context):  # type: ignore[no-untyped-def]
     """Run ``invoke(ctx)`` (a command), turning what it raises into a message and exit code."""
+    _start_afresh()
     try:
         return invoke(ctx)
     except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
         raise
-    except KeyboardInterrupt:
-        click.echo(INTERRUPTED, err=True)
-        ctx.exit(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C; SIGTERM and SIGHUP too (Terminated)
+        from nypconsol.cli import interrupt_exit_code, interrupt_message
+
+        click.echo(interrupt_message(interrupt), err=True)
+        ctx.exit(interrupt_exit_code(interrupt))
     except BrokenPipeError:
         # The reader went away (``| head``): that is its choice, not a failure. Point stdout
         # at nothing so the interpreter's final flush stays quiet.
@@ -34,11 +36,28 @@ def invoke_guarded(invoke, ctx: click.Context):  # type: ignore[no-untyped-def]
         ctx.exit(code)
 
 
+def _start_afresh() -> None:
+    """Forget what an earlier command in this process wrote (tests run many), so that an
+    interrupt reports this command's files only."""
+    writing = sys.modules.get("nypconsol.loaders.writing")
+    if writing is not None:
+        writing.JOURNAL.clear()
+    output = sys.modules.get("nypconsol.cli.output")
+    if output is not None:
+        output.STDOUT_STARTED[0] = False
+
+
 def describe(exc: Exception) -> tuple[str, ExitCode]:
     """The one-line message and exit code for an exception that reached the edge."""
     if isinstance(exc, NypconsolError):
         return str(exc), exc.exit_code
     if isinstance(exc, OSError):
+        if exc.errno == errno.ELOOP:
+            return (
+                f"{exc.filename or 'a path'} is a symbolic link that leads back to itself (a "
+                "loop): point it at a real file or folder",
+                ExitCode.FAILURE,
+            )
         return f"{exc.strerror or exc} ({exc.filename or 'I/O'})", ExitCode.FAILURE
     if os.environ.get("NYPCONSOL_DEBUG"):
         raise exc

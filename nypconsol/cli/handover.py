@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from nypconsol.cli import batch_process
 from nypconsol.cli.edge import exit_with
 from nypconsol.cli.options import (
     chosen_districts,
@@ -14,6 +13,7 @@ from nypconsol.cli.options import (
     district_option,
     format_option,
     inventory_options,
+    ledger_option,
     output_option,
     start_option,
     version_option,
@@ -40,18 +40,19 @@ FOLDER_ONLY = ("html", "markdown", "pdf")
     "replaces only the files an earlier run of the same format wrote).",
     metavar="DIR",
 )
+@ledger_option
 @color_option
 @version_option
-def handover(config, inventory, sheet, encoding, start, districts, fmt, output, no_color):  # type: ignore[no-untyped-def]
+def handover(config, inventory, sheet, encoding, start, districts, fmt, output, ledger, no_color):  # type: ignore[no-untyped-def]
     """Write handover reports: one per district, one for force-wide accounts, and an index.
 
     Each report lists the destination accounts, the accounts that fold in (and those retained
     or skipped, with why), the voices who will post through the district accounts, totals,
-    a checklist per account with due dates, and a sign-off block. Without -o it prints a
-    summary. With errors in the inputs it prints them and exits 1, writing nothing. --format
+    a checklist per account with due dates (and each step's state, when a progress ledger
+    is reachable), and a sign-off block. Without -o it prints a summary. With errors in the inputs it prints them and exits 1, writing nothing. --format
     pdf without WeasyPrint installed exits 2.
     """
-    batch_process()
+    from nypconsol.cli.ledger_use import reachable_progress
     from nypconsol.core.handover import build_handover
     from nypconsol.core.plan import START_NEXT_MONDAY, make_plan
     from nypconsol.render.text import findings_text
@@ -85,7 +86,8 @@ def handover(config, inventory, sheet, encoding, start, districts, fmt, output, 
             "Set policy.start or --start for repeatable reports.",
             err=True,
         )
-    document = build_handover(plan, districts=wanted)
+    progress = reachable_progress(plan, ledger)
+    document = build_handover(plan, districts=wanted, progress=progress)
     if output is None:
         return _to_stdout(document, fmt, no_color)
     return _to_folder(document, fmt or "html", output)
@@ -102,6 +104,7 @@ def _to_stdout(document, fmt: str | None, no_color: bool) -> None:  # type: igno
 
 def _to_folder(document, fmt: str, output: str) -> None:  # type: ignore[no-untyped-def]
     from nypconsol.loaders.folders import write_folder
+    from nypconsol.render.phrases import plural
     from nypconsol.render.registry import render
 
     files = render("handover", fmt, document)
@@ -110,9 +113,8 @@ def _to_folder(document, fmt: str, output: str) -> None:  # type: ignore[no-unty
     if result.removed:
         parts.append(f"{len(result.removed)} removed from an earlier run")
     click.echo(
-        f"Wrote {len(document.reports)} handover report(s) and the index ({fmt}) to {output}: "
-        + ", ".join(parts)
-        + ".",
+        f"Wrote {plural(len(document.reports), 'handover report')} and the index ({fmt}) to "
+        f"{output}: " + ", ".join(parts) + ".",
         err=True,
     )
     if result.kept:

@@ -16,13 +16,14 @@ from nypconsol.cli.options import version_option
 def init(directory, force):  # type: ignore[no-untyped-def]
     """Write a starter config/accounts.yaml and inventory.csv into DIRECTORY (default: here).
 
-    Refuses to overwrite existing files unless --force is given.
+    Refuses to overwrite existing files unless --force is given. Writes both files or,
+    if it cannot (a full disk, an interrupt), neither.
     """
     from importlib import resources
 
     from nypconsol.core.errors import InputError
     from nypconsol.loaders.sources import LOCAL_CONFIG, built_in_config
-    from nypconsol.loaders.writing import atomic_write, check_inside
+    from nypconsol.loaders.writing import check_inside, write_files
 
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
@@ -35,12 +36,14 @@ def init(directory, force):  # type: ignore[no-untyped-def]
             check_inside(folder, target)
     existing = [str(t) for t in files if t.exists() or t.is_symlink()]
     if existing and not force:
+        verb = "exists" if len(existing) == 1 else "exist"
         raise InputError(
-            f"{', '.join(existing)} already exist(s): nothing was written; use --force to overwrite"
+            f"{' and '.join(existing)} already {verb}: nothing was written; use --force to "
+            "overwrite"
         )
-    for target, data in files.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
+    for target in files:
         check_inside(folder, target)
-        atomic_write(target, data)
+    write_files(files)  # all or none: a full disk or an interrupt leaves nothing behind
+    for target in files:
         click.echo(f"Wrote {target}", err=True)
     click.echo(f"Next: cd {directory} && nypconsol plan -i inventory.csv", err=True)

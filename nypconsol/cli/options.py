@@ -46,10 +46,32 @@ def config_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
+def _text_encoding(ctx, param, value):  # type: ignore[no-untyped-def]
+    """--encoding must name a codec that decodes bytes to text (not "undefined", "rot13")."""
+    if value is None:
+        return value
+    import codecs
+
+    try:
+        info = codecs.lookup(value)
+        usable = getattr(info, "_is_text_encoding", True)
+        if usable:
+            # "undefined" is a codec that refuses everything, even nothing at all.
+            codecs.getincrementaldecoder(value)().decode(b"", final=False)
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        usable = False
+    if not usable:
+        raise click.BadParameter(
+            f"{value!r} is not a text encoding this Python knows: try utf-8 or cp1252", ctx, param
+        )
+    return value
+
+
 def inventory_options(f):  # type: ignore[no-untyped-def]
     f = click.option(
         "--encoding",
         metavar="NAME",
+        callback=_text_encoding,
         help="Text encoding of a CSV/YAML/JSON inventory (default UTF-8), e.g. cp1252.",
     )(f)
     f = click.option("--sheet", metavar="NAME", help="XLSX sheet to read (default: the first).")(f)
@@ -58,6 +80,19 @@ def inventory_options(f):  # type: ignore[no-untyped-def]
         "--inventory",
         metavar="PATH",
         help="Inventory of accounts: .csv, .xlsx, .yaml or .json. Default: the config's accounts: list.",
+    )(f)
+
+
+INPUT_FORMATS = ("csv", "xlsx", "yaml", "json")  # loaders/tables.py FORMATS' values
+
+
+def input_format_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--input-format",
+        type=click.Choice(INPUT_FORMATS),
+        help="The inventory's format, when -i is - (standard input) or its extension does not "
+        "say. Default: from the extension; standard input is recognised from its content "
+        "(XLSX, JSON, YAML, else CSV).",
     )(f)
 
 

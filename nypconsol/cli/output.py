@@ -13,23 +13,67 @@ import click
 
 from nypconsol.core.errors import OutputError
 
+# Whether this command has begun writing its data to stdout (for an interrupt's message).
+STDOUT_STARTED = [False]
 
-def load_and_check(config, inventory, sheet, encoding):  # type: ignore[no-untyped-def]
-    """The inputs the shared options name, loaded and checked (nypconsol.pipeline)."""
+
+def load_and_check(config, inventory, sheet, encoding, *, input_format=None, progress=None):  # type: ignore[no-untyped-def]
+    """The inputs the shared options name, loaded and checked (nypconsol.pipeline);
+    ``progress`` hears of the rows read and checked (cli/progress.py)."""
     from nypconsol.pipeline import check, load_inputs
 
-    check_inventory_options(inventory, sheet, encoding)
-    return check(load_inputs(config, inventory, sheet=sheet, encoding=encoding))
+    if inventory == "-" and config == "-":
+        raise click.UsageError(
+            "-i - and -c - both read standard input, which can be read once: name a file for one"
+        )
+    stdin_not_a_terminal(inventory, config)
+    check_inventory_options(inventory, sheet, encoding, input_format)
+    inputs = load_inputs(
+        config,
+        inventory,
+        sheet=sheet,
+        encoding=encoding,
+        input_format=input_format,
+        progress=progress,
+    )
+    return check(inputs, progress=progress)
 
 
-def check_inventory_options(inventory: str | None, sheet: str | None, encoding: str | None) -> None:
-    """--sheet goes with an .xlsx inventory, --encoding with a text one: a usage error else."""
-    is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
-    if sheet is not None and not is_xlsx:
+def check_inventory_options(
+    inventory: str | None, sheet: str | None, encoding: str | None, input_format: str | None = None
+) -> None:
+    """--sheet goes with an .xlsx inventory, --encoding with a text one, --input-format with
+    -i: a usage error else. For standard input (-i -) without --input-format the format is
+    recognised from the content, so either may apply."""
+    if input_format is not None and inventory is None:
+        raise click.UsageError("--input-format applies to an inventory given with -i")
+    if input_format is not None:
+        is_xlsx: bool | None = input_format == "xlsx"
+    elif inventory == "-":
+        is_xlsx = None
+    else:
+        is_xlsx = inventory is not None and Path(inventory).suffix.casefold() in (".xlsx", ".xlsm")
+    if sheet is not None and is_xlsx is False:
         raise click.UsageError("--sheet applies to an .xlsx inventory given with -i")
     if encoding is not None and is_xlsx:
         raise click.UsageError(
             "--encoding applies to text inventories (CSV, YAML, JSON), not .xlsx"
+        )
+
+
+def stdin_not_a_terminal(*paths: str | None) -> None:
+    """``-`` reads standard input: at a terminal that would wait for typing, so it is a usage
+    error (pipe the file in, or name it)."""
+    if "-" not in paths:
+        return
+    try:
+        at_terminal = sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        at_terminal = False
+    if at_terminal:
+        raise click.UsageError(
+            "- reads standard input, which is a terminal here: pipe the file in "
+            "(... < inventory.csv) or name the file"
         )
 
 
@@ -44,7 +88,10 @@ def emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = F
     if to_stdout(output):
         if sys.stdout is None:  # started with ">&-": the data would vanish without a word
             raise OutputError("standard output is closed: nothing was written; use -o FILE")
-        for chunk in chunks:  # as text: stdout may have no bytes buffer, and has its encoding
+        for chunk in chunks:
+            STDOUT_STARTED[0] = (
+                True  # as text: stdout may have no bytes buffer, and has its encoding
+            )
             click.echo(chunk if isinstance(chunk, str) else chunk.decode("utf-8"), nl=False)
         return
     from nypconsol.loaders.writing import atomic_write
@@ -88,4 +135,5 @@ def console(no_color: bool):  # type: ignore[no-untyped-def]
         return None
     from nypconsol.render.terminal import make_console
 
+    STDOUT_STARTED[0] = True  # it is asked for to draw at once (for an interrupt's message)
     return make_console(no_color=no_color)

@@ -13,8 +13,10 @@ from nypconsol.cli.options import (
     color_option,
     config_option,
     format_option,
+    input_format_option,
     inventory_options,
     output_option,
+    quiet_option,
     start_option,
     version_option,
 )
@@ -24,6 +26,7 @@ from nypconsol.cli.output import (
     input_paths,
     load_and_check,
     refuse_to_overwrite_inputs,
+    stdin_not_a_terminal,
     step_summary,
     to_stdout,
 )
@@ -37,8 +40,10 @@ SUFFIX_FORMATS = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".csv": "csv",
+    ".xlsx": "xlsx",
     ".txt": "table",
 }
+BINARY_FORMATS = ("xlsx",)  # files only: never to standard output
 # plan --check prints a drift report: its formats, and the drift renderer for each.
 DRIFT_FORMATS = {"table": "text", "json": "json", "markdown": "markdown", "github": "github"}
 
@@ -46,12 +51,15 @@ DRIFT_FORMATS = {"table": "text", "json": "json", "markdown": "markdown", "githu
 @click.command()
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @format_option(
     "plan",
     extra=("github",),
-    help="Output format. Default: table, or from the -o file's extension. github: workflow "
-    "annotations for the findings (and the drift, with --check); the plan only goes to -o.",
+    help="Output format. Default: table, or from the -o file's extension (.json, .yaml, .md, "
+    ".csv, .xlsx, .txt; any other is an error). xlsx: an Excel workbook, to -o only. github: "
+    "workflow annotations for the findings (and the drift, with --check); the plan only goes "
+    "to -o.",
 )
 @output_option("Write the plan to FILE (atomically) instead of standard output.")
 @click.option(
@@ -62,8 +70,21 @@ DRIFT_FORMATS = {"table": "text", "json": "json", "markdown": "markdown", "githu
     "json, markdown or github). Exit 0 same, 3 drift. Writes nothing unless -o is given.",
 )
 @color_option
+@quiet_option
 @version_option
-def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_color):  # type: ignore[no-untyped-def]
+def plan(  # type: ignore[no-untyped-def]
+    config,
+    inventory,
+    sheet,
+    encoding,
+    input_format,
+    start,
+    fmt,
+    output,
+    check_plan,
+    no_color,
+    quiet,
+):
     """Plan each account's destination, action, announcement and closure dates.
 
     With errors in the inputs it prints them and exits 1, writing nothing. With --check
@@ -89,12 +110,23 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
         raise click.UsageError(
             f"--format {fmt} is not a drift report: use table, json, markdown or github with --check"
         )
+    plan_format = _plan_format(fmt, output, side_output)
+    if check_plan == "-" and "-" in (inventory, config):
+        raise click.UsageError(
+            "--check - and -i -/-c - all read standard input, which can be read once: name a file"
+        )
+    stdin_not_a_terminal(check_plan)
     committed = None
     if check_plan is not None:
         from nypconsol.loaders.planfile import read_plan
 
         committed = read_plan(check_plan)
-    checked = load_and_check(config, inventory, sheet, encoding)
+    from nypconsol.cli.progress import progress_bar
+
+    with progress_bar(quiet) as progress:
+        checked = load_and_check(
+            config, inventory, sheet, encoding, input_format=input_format, progress=progress
+        )
     if fmt == "github" and checked.findings:
         from nypconsol.render.github import findings_annotations
 
@@ -127,12 +159,44 @@ def plan(config, inventory, sheet, encoding, start, fmt, output, check_plan, no_
             err=True,
         )
     if side_output:
-        return _check_or_annotate(result, committed, fmt, output)
-    if fmt is None:
-        fmt = SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "table") if output else "table"
-    _write_plan(result, fmt, output, no_color=no_color)
+        return _check_or_annotate(result, committed, fmt, output, plan_format, quiet)
+    _write_plan(result, plan_format, output, no_color=no_color, quiet=quiet)
     step_summary(lambda: _plan_summary_markdown(result))
     return None
+
+
+def _plan_format(fmt: str | None, output: str | None, side_output: bool) -> str | None:
+    """The format the plan itself is written in (None: not written), decided before anything
+    is read: --format, else the -o file's extension. An extension that names no format is a
+    usage error, as is a workbook for standard output."""
+    if not to_stdout(output) and Path(output).is_dir():
+        from nypconsol.core.errors import OutputError
+
+        raise OutputError(f"cannot write {output}: it is a folder; name a file")
+    if side_output:  # --format names the report; the plan goes only to -o, JSON by default
+        if output is None:
+            return None
+        suffix = Path(output).suffix.casefold()
+        if not suffix:
+            return "json"
+        return SUFFIX_FORMATS.get(suffix) or _unknown_extension(output)
+    if fmt is None:
+        if to_stdout(output):
+            return "table"
+        fmt = SUFFIX_FORMATS.get(Path(output).suffix.casefold()) or _unknown_extension(output)
+    if fmt in BINARY_FORMATS and to_stdout(output):
+        raise click.UsageError(
+            f"--format {fmt} writes a workbook: name the file with -o plan.{fmt}"
+        )
+    return fmt
+
+
+def _unknown_extension(output: str) -> str:
+    known = ", ".join(dict.fromkeys(SUFFIX_FORMATS))
+    raise click.UsageError(
+        f"cannot tell the plan's format from the name -o {output}: end it in {known}, or give "
+        f"--format ({', '.join(dict.fromkeys(SUFFIX_FORMATS.values()))})"
+    )
 
 
 def _plan_summary_markdown(result) -> str:  # type: ignore[no-untyped-def]
@@ -142,21 +206,28 @@ def _plan_summary_markdown(result) -> str:  # type: ignore[no-untyped-def]
     return plan_summary_markdown(plan_document(result))
 
 
-def _write_plan(result, fmt: str, output: str | None, *, no_color: bool) -> None:  # type: ignore[no-untyped-def]
+def _write_plan(
+    result, fmt: str, output: str | None, *, no_color: bool, quiet: bool = True
+) -> None:  # type: ignore[no-untyped-def]
     """The plan in ``fmt``, to stdout (a table is drawn at a terminal) or to the file -o names."""
+    from nypconsol.cli.progress import progress_bar
     from nypconsol.render.registry import render
 
     terminal = console(no_color) if to_stdout(output) and fmt == "table" else None
-    emit(
-        render("plan", fmt, result, console=terminal),
-        output,
-        bom=fmt == "csv" and not to_stdout(output),
-    )
+    # A bar only beside a file being written: never between lines of a plan on the terminal.
+    with progress_bar(quiet or to_stdout(output)) as progress:
+        emit(
+            render("plan", fmt, result, console=terminal, progress=progress),
+            output,
+            bom=fmt == "csv" and not to_stdout(output),
+        )
     if not to_stdout(output):
         click.echo(f"Wrote the plan ({len(result.entries)} accounts, {fmt}) to {output}", err=True)
 
 
-def _check_or_annotate(result, committed, fmt: str | None, output: str | None) -> None:  # type: ignore[no-untyped-def]
+def _check_or_annotate(
+    result, committed, fmt: str | None, output: str | None, plan_format, quiet
+) -> None:  # type: ignore[no-untyped-def]
     """plan --check and plan --format github: a report on stdout; the plan only to -o FILE
     (its format from the file's extension, JSON by default)."""
     from nypconsol.render.envelope import plan_document
@@ -183,17 +254,14 @@ def _check_or_annotate(result, committed, fmt: str | None, output: str | None) -
         if report_format == "github":
             click.echo(headline(drift), err=True)
     if output is not None:
-        _write_plan(
-            result,
-            SUFFIX_FORMATS.get(Path(output).suffix.casefold(), "json"),
-            output,
-            no_color=True,
-        )
+        _write_plan(result, plan_format, output, no_color=True, quiet=quiet)
     if drift is None:
         from nypconsol.render.markdown import plan_summary_markdown
+        from nypconsol.render.phrases import plural
 
         click.echo(
-            f"Planned {len(result.entries)} accounts ({len(result.warnings)} warning(s)); "
+            f"Planned {plural(len(result.entries), 'account', grouped=False)} "
+            f"({plural(len(result.warnings), 'warning', grouped=False)}); "
             + ("add -o FILE to write the plan." if output is None else "done."),
             err=True,
         )

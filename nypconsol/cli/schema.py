@@ -15,7 +15,7 @@ from nypconsol.schemas import SCHEMA_NAMES
 def schema(name):  # type: ignore[no-untyped-def]
     """Print the JSON Schema (draft 2020-12) of a JSON document the tool writes.
 
-    NAME is one of: districts, drift, findings, handover, notices, plan, sweep.
+    NAME is one of: districts, drift, findings, handover, log, notices, plan, status, sweep.
     """
     from nypconsol.schemas import schema_text
 

@@ -305,12 +305,14 @@ def _to_folder(document: dict, output: str) -> None:
     for fmt in ("csv", "html", "json"):
         files.update(render("sweep-folder", fmt, document))
     result = write_folder(output, files, kind="sweep", private=True)
-    districts = len(document["summary"]["districts"])
+    from nypconsol.render.phrases import plural
+
+    districts = plural(len(document["summary"]["districts"]), "district")
     parts = [f"{len(result.written)} written", f"{len(result.unchanged)} unchanged"]
     if result.removed:
         parts.append(f"{len(result.removed)} removed from an earlier run")
     click.echo(
-        f"Wrote the worklists of {districts} district(s) (CSV and HTML) and sweep.json to "
+        f"Wrote the worklists of {districts} (CSV and HTML) and sweep.json to "
         f"{output}, readable only by you: " + ", ".join(parts) + ".",
         err=True,
     )

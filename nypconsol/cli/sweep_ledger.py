@@ -74,14 +74,14 @@ def record_sweep(
 
 
 def _record(option, document, entries, account_key, outcome):  # type: ignore[no-untyped-def]
+    from nypconsol.cli.ledger_use import ledger_source
     from nypconsol.core.progress import RecordRefused
-    from nypconsol.ledger import InvalidRecord, LedgerError, SweepDetails, login_name, open_ledger
+    from nypconsol.ledger import InvalidRecord, LedgerError, SweepDetails, open_ledger, record_sweep
 
     recorded: list[str] = []
     counts = _counts(document)
     try:
         with open_ledger(option, create=False) as ledger:
-            by = login_name()
             for archive in document["archives"]:
                 entry = entries[account_key(archive["account"], archive["platform"])]
                 row = counts[archive["path"]]
@@ -94,21 +94,13 @@ def _record(option, document, entries, account_key, outcome):  # type: ignore[no
                     p3=row["P3"],
                     unanswered=row["unanswered"],
                 )
-                done = ledger.record(
-                    handle=entry.account.handle,
-                    platform=entry.account.platform,
-                    step="swept",
-                    by=by,
-                    notice_date=entry.notice_date,
-                    close_date=entry.close_date,
-                    sweep=details,
-                )
+                done = record_sweep(ledger, entry, details)
                 recorded.append(f"{entry.account.handle} ({entry.account.platform})")
                 outcome.lines += [
                     f"Ledger: {entry.account.handle} ({entry.account.platform}): {w.message}"
                     for w in done.check.warnings
                 ]
-            where = _where(ledger)
+            where = ledger_source(ledger)
     except (LedgerError, InvalidRecord, RecordRefused) as error:
         return _failed(outcome, str(error).rstrip("."), recorded)
     outcome.lines.append(
@@ -116,17 +108,6 @@ def _record(option, document, entries, account_key, outcome):  # type: ignore[no
         "archive's SHA-256 and counts (no message text)."
     )
     return outcome
-
-
-def _where(ledger) -> str:  # type: ignore[no-untyped-def]
-    from nypconsol.ledger import LedgerSource
-
-    how = {
-        LedgerSource.OPTION: "--ledger",
-        LedgerSource.ENVIRONMENT: "NYPCONSOL_LEDGER",
-        LedgerSource.DEFAULT: "the default, in the working folder",
-    }[ledger.location.source]
-    return f"{ledger.display} ({how})"
 
 
 def _failed(outcome: LedgerOutcome, reason: str, recorded: list[str]) -> LedgerOutcome:

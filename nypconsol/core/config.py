@@ -275,7 +275,13 @@ class _ConfigChecker:
         placed: list[str] = []
         waves = []
         misnamed = False
-        for wave, wave_line in zip(raw, _item_lines(raw), strict=True):
+        for number, (wave, wave_line) in enumerate(zip(raw, _item_lines(raw), strict=True), 1):
+            if not wave:  # it would only delay the waves after it by wave_gap_days
+                self.problem(
+                    "bad-config",
+                    f"policy.waves: wave {number} is empty; remove the [] or put districts in it",
+                    wave_line,
+                )
             ids = []
             for item in wave:
                 district_id = str(item).strip().casefold()

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from nypconsol.core.errors import ExitCode, InputError, NypconsolError
@@ -344,3 +345,38 @@ def compare_plans(
         tuple(sorted(removed, key=_sort_key)),
         tuple(sorted(changed, key=_sort_key)),
     )
+
+
+# --- what matters most -----------------------------------------------------------------------
+
+
+class ChangeKind(StrEnum):
+    """What happened to an account between two plans, most important first (the order in
+    which reports that must be short show them)."""
+
+    REMOVED = "removed"
+    DESTINATION = "destination"  # its district, destination account or action changed
+    DATES = "dates"  # its announcement or closure date (or wave) changed
+    ADDED = "added"
+    DETAILS = "details"  # anything else: owner, role, followers, ...
+
+
+DESTINATION_FIELDS = frozenset({"district", "target", "action"})
+DATE_FIELDS = frozenset({"notice_date", "close_date", "wave"})
+
+
+def by_importance(drift: Drift) -> list[tuple[ChangeKind, tuple[AccountDrift, ...]]]:
+    """The accounts that changed, grouped by kind in order of importance (a changed account
+    counts under its most important change); each group in the drift's own order."""
+    groups: dict[ChangeKind, list[AccountDrift]] = {kind: [] for kind in ChangeKind}
+    groups[ChangeKind.REMOVED].extend(drift.removed)
+    groups[ChangeKind.ADDED].extend(drift.added)
+    for item in drift.changed:
+        names = {change.name for change in item.fields}
+        if names & DESTINATION_FIELDS:
+            groups[ChangeKind.DESTINATION].append(item)
+        elif names & DATE_FIELDS:
+            groups[ChangeKind.DATES].append(item)
+        else:
+            groups[ChangeKind.DETAILS].append(item)
+    return [(kind, tuple(items)) for kind, items in groups.items()]

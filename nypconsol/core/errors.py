@@ -12,7 +12,9 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad options or arguments (click's own code)
     DRIFT = 3  # the plan differs from a committed plan; two plans differ
     FAILURE = 4  # a failure outside the inputs: I/O, disk full, network
-    INTERRUPTED = 130  # Ctrl-C
+    HANGUP = 129  # SIGHUP (128 + 1): the terminal closed
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM (128 + 15): a CI job cancelled, timeout
 
 
 class NypconsolError(Exception):

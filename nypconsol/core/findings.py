@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -21,6 +21,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "An input file is missing or is a folder (one that exists but cannot be read is exit 4).",
     ),
     "bad-encoding": (E, "The file is not UTF-8; re-save it as UTF-8 or pass --encoding."),
+    "formula-without-value": (
+        E,
+        "An XLSX cell holds a formula with no saved value (saved by a program that does not "
+        "calculate).",
+    ),
     "malformed-file": (
         E,
         "The file cannot be parsed (broken CSV quoting, bad YAML/JSON, not XLSX).",
@@ -109,6 +114,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "duplicate-area": (W, "The mapping lists the same area under two districts."),
     "placeholder-accounts": (W, "The mapping still has placeholder destination handles."),
     "empty-inventory": (W, "The inventory lists no accounts, so the plan is empty."),
+    "future-date": (W, "A last_post date is after today: often a slip in the year."),
+    "hidden-rows": (W, "Rows hidden in the spreadsheet were read: check they belong in the plan."),
+    "hidden-sheet": (W, "The sheet read is hidden in the workbook: check it is the right one."),
     "archive-bad-path": (
         W,
         "A file inside an archive has an unsafe or repeated path, or is a link; it was not read.",
@@ -133,6 +141,10 @@ class Finding:
     message: str
     file: str | None = None
     line: int | None = None
+    # Only where several records share a line (JSON written on one line): the record's number
+    # in the file and its handle, so that a person can find it.
+    record: int | None = None
+    handle: str | None = None
 
     @property
     def severity(self) -> Severity:
@@ -145,21 +157,48 @@ class Finding:
     def location(self) -> str:
         if self.file is None:
             return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.record is not None:
+            where += f" ({record_label(self.record, self.handle)})"
+        return where
 
     def as_dict(self) -> dict:
-        return {
+        found = {
             "severity": self.severity.value,
             "code": self.code,
             "message": self.message,
             "file": self.file,
             "line": self.line,
         }
+        if self.record is not None:
+            found["record"] = self.record
+            found["handle"] = self.handle
+        return found
+
+
+def record_label(record: int, handle: str | None) -> str:
+    """``record 5, @handle``: a record that its line alone does not identify."""
+    from nypconsol.core.parsing import at_handle
+
+    return f"record {record}, {at_handle(handle)}" if handle else f"record {record}"
+
+
+def about_record(findings: list[Finding], record: int | None, handle: str | None) -> list[Finding]:
+    """The findings, marked as being about record number ``record`` (when there is one)."""
+    if record is None:
+        return findings
+    return [
+        f if f.record is not None else replace(f, record=record, handle=handle or None)
+        for f in findings
+    ]
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Order findings by file and line so output is stable and reads top to bottom."""
-    return sorted(findings, key=lambda f: (f.file or "", f.line or 0, f.code, f.message))
+    """Order findings by file and line (and record, on a shared line) so output is stable and
+    reads top to bottom."""
+    return sorted(
+        findings, key=lambda f: (f.file or "", f.line or 0, f.record or 0, f.code, f.message)
+    )
 
 
 def count(findings: list[Finding]) -> dict[str, int]:

@@ -3,6 +3,7 @@ for every value that cannot be used."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from functools import lru_cache
@@ -35,10 +36,13 @@ def column_key(header: str) -> str:
     return _SEPARATORS.sub("_", header.strip().casefold()).strip("_")
 
 
-def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
-    """Check and parse one record. Returns None for the account when it cannot be identified."""
+def parse_record(
+    record: RawRecord, today: dt.date | None = None
+) -> tuple[Account | None, list[Finding]]:
+    """Check and parse one record. Returns None for the account when it cannot be identified.
+    A last_post after ``today`` (when given) is a warning."""
     values, source = record
-    file, line = source
+    file, line, _ = source
     get = values.get
     findings: list[Finding] = []
 
@@ -119,6 +123,16 @@ def parse_record(record: RawRecord) -> tuple[Account | None, list[Finding]]:
                 Finding(
                     "bad-date",
                     f"last_post {quoted(raw)} is not a date such as 2026-10-01 or 01/10/2026",
+                    file,
+                    line,
+                )
+            )
+        if last_post is not None and today is not None and last_post > today:
+            findings.append(
+                Finding(
+                    "future-date",
+                    f"last_post {last_post.isoformat()} is after today: check the date (a slip "
+                    "in the year?)",
                     file,
                     line,
                 )

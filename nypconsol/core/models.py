@@ -18,10 +18,13 @@ BUILT_IN = "(built-in default)"  # the name shown for the mapping packaged with 
 
 
 class Source(NamedTuple):
-    """Where a record came from: the file as the user named it, and the line a person sees."""
+    """Where a record came from: the file as the user named it, and the line a person sees;
+    ``record``, its number in the file, only where the line alone cannot tell records apart
+    (a JSON inventory written on one line)."""
 
     file: str
     line: int | None
+    record: int | None = None
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nypconsol.core.findings import Finding, sort_findings
+from nypconsol.core.findings import Finding, about_record, sort_findings
 from nypconsol.core.inventory import parse_record
 from nypconsol.core.models import (
     FORCE_ID,
@@ -18,8 +18,10 @@ from nypconsol.core.models import (
     PlanEntry,
     RawRecord,
 )
+from nypconsol.core.platforms import normalise_handle
 from nypconsol.core.resolve import resolve_accounts
 from nypconsol.core.schedule import next_working_monday, wave_dates
+from nypconsol.core.work_progress import ProgressReport, reported
 
 # Where a plan's start date came from (the plan's "start_source").
 START_OPTION = "--start"
@@ -47,7 +49,8 @@ class InputsHaveErrors(Exception):
     """A plan was asked for, but the inputs have errors."""
 
     def __init__(self, findings: list[Finding]) -> None:
-        super().__init__(f"{sum(f.is_error for f in findings)} error(s) in the inputs")
+        errors = sum(f.is_error for f in findings)
+        super().__init__(f"{errors} {'error' if errors == 1 else 'errors'} in the inputs")
         self.findings = findings
 
 
@@ -58,18 +61,25 @@ def check(
     *,
     config_file: InputSource | None = None,
     inventory_file: InputSource | None = None,
+    today: dt.date | None = None,
+    progress: ProgressReport | None = None,
 ) -> Checked:
     """Validate every record, then resolve districts, destinations and actions. ``findings``
-    are those already made while loading."""
+    are those already made while loading; a last_post after ``today`` (default: the clock's
+    date) is a warning."""
     findings = list(findings)
     accounts: list[Account] = []
-    for record in records:
-        account, more = parse_record(record)
+    today = today or dt.date.today()
+    for record in reported(records, progress, "Checking", len(records)):
+        account, more = parse_record(record, today)
         if more:
+            if record.source.record is not None:
+                handle = normalise_handle(record.values.get("handle") or "")
+                more = about_record(more, record.source.record, handle)
             findings.extend(more)
         if account is not None:
             accounts.append(account)
-    entries, more = resolve_accounts(accounts, config)
+    entries, more = resolve_accounts(accounts, config, progress)
     findings.extend(more)
     return Checked(
         config=config,

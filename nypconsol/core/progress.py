@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from nypconsol.core.errors import InputError
+from nypconsol.core.findings import Severity
 from nypconsol.core.steps import RULES, STEP_NAMES, STEPS, DueFrom, Step, due_date, opens_on
 
 # The plan's dates are dates in England: a moment counts as the day it is in London.
@@ -36,6 +38,39 @@ class RecordCode(StrEnum):
     BEFORE_PLAN_DATE = "before-plan-date"  # warning: earlier than the step opens
     ALREADY_RECORDED = "already-recorded"  # warning: the step already has a live record
     UNDO_BREAKS_ORDER = "undo-breaks-order"  # warning: a later step still rests on the one undone
+
+
+# Every record code, with its severity (an error refuses the record) and what it means. The
+# README's "Record codes" table is checked against it. They are not findings: a finding is
+# about the inputs and has a file and line; these are about a record and its ledger.
+RECORD_CODES: dict[RecordCode, tuple[Severity, str]] = {
+    RecordCode.STEP_ORDER: (
+        Severity.ERROR,
+        "A step the recorded one needs is not recorded, or only later (give --force and --note to override).",
+    ),
+    RecordCode.FORCE_NEEDS_NOTE: (Severity.ERROR, "--force was given without a --note saying why."),
+    RecordCode.TIME_IN_FUTURE: (Severity.ERROR, "--at is later than now."),
+    RecordCode.NOTHING_TO_UNDO: (
+        Severity.ERROR,
+        "--undo, but the step has no standing record for the account.",
+    ),
+    RecordCode.ORDER_OVERRIDDEN: (
+        Severity.WARNING,
+        "An order rule was overridden with --force; the event is marked as forced.",
+    ),
+    RecordCode.BEFORE_PLAN_DATE: (
+        Severity.WARNING,
+        "The step is recorded as done before the plan date it opens on.",
+    ),
+    RecordCode.ALREADY_RECORDED: (
+        Severity.WARNING,
+        "The step already has a standing record for the account; this adds another.",
+    ),
+    RecordCode.UNDO_BREAKS_ORDER: (
+        Severity.WARNING,
+        "The record undone was needed by a later step that is still recorded.",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,10 +130,8 @@ class StepState:
     forced: bool = False  # that record overrode an order rule
 
 
-class UnknownStep(ValueError):
-    """A step name that is not on the checklist; ``suggestions`` are the close ones."""
-
-    exit_code = 1  # INPUT_ERRORS
+class UnknownStep(InputError, ValueError):
+    """A step name that is not on the checklist; ``suggestions`` are the close ones (exit 1)."""
 
     def __init__(self, name: str, suggestions: Sequence[str]) -> None:
         self.name = name
@@ -109,10 +142,8 @@ class UnknownStep(ValueError):
         )
 
 
-class RecordRefused(Exception):
-    """Recording was refused by the progress rules; ``check.refusals`` say why."""
-
-    exit_code = 1  # INPUT_ERRORS
+class RecordRefused(InputError):
+    """Recording was refused by the progress rules; ``check.refusals`` say why (exit 1)."""
 
     def __init__(self, check: RecordCheck) -> None:
         self.check = check

@@ -8,10 +8,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from nypconsol.core.findings import Finding
+from nypconsol.core.findings import Finding, about_record, record_label
 from nypconsol.core.models import FORCE_ID, Account, Action, Config, PlanEntry
 from nypconsol.core.parsing import at_handle, quoted
 from nypconsol.core.platforms import PLATFORMS, skeleton
+from nypconsol.core.work_progress import ProgressReport, reported
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -222,16 +223,20 @@ def unique_accounts(
     first_by_key: dict[tuple[str, str], Account] = {}
     first_by_skeleton: dict[tuple[str, str], Account] = {}
     key_of = {platform_id: platform.key for platform_id, platform in PLATFORMS.items()}
+
+    def found(finding: Finding) -> None:  # about the account in hand
+        findings.extend(about_record([finding], account.source.record, account.handle))
+
     for account in accounts:
         platform = PLATFORMS[account.platform]
         key = key_of[account.platform](account.handle)
         first = first_by_key.get((account.platform, key))
         if first is not None:
-            findings.append(
+            found(
                 Finding(
                     "duplicate-handle",
                     f"{platform.name} account {at_handle(account.handle)} is already listed at "
-                    f"{first.source.file}:{first.source.line} ({at_handle(first.handle)}): keep one row",
+                    f"{_place(first)}: keep one row",
                     account.source.file,
                     account.source.line,
                 )
@@ -242,18 +247,18 @@ def unique_accounts(
         look = (account.platform, skeleton(account.handle))
         twin = first_by_skeleton.setdefault(look, account)
         if twin is not account:
-            findings.append(
+            found(
                 Finding(
                     "lookalike-handle",
                     f"{at_handle(account.handle)} looks like {at_handle(twin.handle)} "
-                    f"({twin.source.file}:{twin.source.line}): check neither is an impersonation",
+                    f"({_place(twin, with_handle=False)}): check neither is an impersonation",
                     account.source.file,
                     account.source.line,
                 )
             )
         lookalike = trusted.get(look)
         if lookalike is not None and platform.handle_key(lookalike) != key:
-            findings.append(
+            found(
                 Finding(
                     "lookalike-handle",
                     f"{at_handle(account.handle)} looks like the destination account {at_handle(lookalike)}: an "
@@ -265,8 +270,19 @@ def unique_accounts(
     return unique
 
 
+def _place(account: Account, *, with_handle: bool = True) -> str:
+    """Where an account was read, for a message about another: ``file:line (@handle)``, or
+    ``file:line (record n, @handle)`` where the line alone does not say."""
+    source = account.source
+    where = f"{source.file}:{source.line}"
+    if source.record is not None:
+        handle = account.handle if with_handle else None
+        return f"{where} ({record_label(source.record, handle)})"
+    return f"{where} ({at_handle(account.handle)})" if with_handle else where
+
+
 def resolve_accounts(
-    accounts: list[Account], config: Config | None
+    accounts: list[Account], config: Config | None, progress: ProgressReport | None = None
 ) -> tuple[list[PlanEntry], list[Finding]]:
     """Drop repeated accounts, flag lookalikes, then give every account its district, action and
     destination, in plan order: districts as configured (force-wide last), then platform, then
@@ -280,10 +296,10 @@ def resolve_accounts(
     # Sorting each (district, platform) group by key alone is twice as fast as sorting every
     # entry by a tuple.
     groups: dict[tuple[str, str], list[tuple[str, PlanEntry]]] = {}
-    for account, key in unique:
+    for account, key in reported(unique, progress, "Resolving", len(unique)):
         entry, more = _resolve(account, key, resolver)
         if more:
-            findings.extend(more)
+            findings.extend(about_record(more, account.source.record, account.handle))
         if entry is not None:
             group = groups.get((entry.district, account.platform))
             if group is None:

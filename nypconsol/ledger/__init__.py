@@ -17,6 +17,7 @@ from nypconsol.ledger.location import (
     LedgerSource,
     resolve_location,
 )
+from nypconsol.ledger.tracking import ledger_states, record_sweep
 
 if TYPE_CHECKING:
     from nypconsol.ledger.store import Ledger
@@ -58,7 +59,9 @@ __all__ = [
     "LedgerNotFound",
     "LedgerSource",
     "SweepDetails",
+    "ledger_states",
     "login_name",
     "open_ledger",
+    "record_sweep",
     "resolve_location",
 ]

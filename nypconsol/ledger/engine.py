@@ -81,6 +81,16 @@ def check_sqlite_path(location: LedgerLocation, *, create: bool) -> None:
         raise LedgerError(
             f"cannot create the ledger {location.display}: the folder {path.parent} does not exist"
         )
+    # An audit trail is for its owner: SQLite would create the file with the umask's mode
+    # (often readable by everyone), and gives its -wal and -shm files the file's own mode.
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process started it just now
+    except OSError as error:
+        raise LedgerError(
+            f"cannot create the ledger {location.display}: {error.strerror or error}"
+        ) from None
 
 
 def not_found(display: str) -> str:

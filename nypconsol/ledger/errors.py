@@ -3,12 +3,12 @@ password, no driver traceback) and its exit code is 4, FAILURE."""
 
 from __future__ import annotations
 
+from nypconsol.core.errors import NypconsolError
 
-class LedgerError(Exception):
+
+class LedgerError(NypconsolError):
     """The ledger could not be used: unreachable, login refused, timed out, busy, disk full,
-    not a ledger, or written by a newer nypconsol."""
-
-    exit_code = 4  # FAILURE
+    not a ledger, or written by a newer nypconsol (exit 4, FAILURE)."""
 
 
 class LedgerNotFound(LedgerError):

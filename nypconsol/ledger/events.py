@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from nypconsol.core.errors import InputError
 from nypconsol.core.progress import Event
 
 GENESIS_HASH = "0" * 64
@@ -35,10 +36,9 @@ MAX_TEXT = 2000  # characters in a note; handles, platforms and names are far sh
 MAX_NAME = 200
 
 
-class InvalidRecord(ValueError):
-    """A value given to record cannot be stored as it is (empty, too long, a NUL, a bad count)."""
-
-    exit_code = 1  # INPUT_ERRORS
+class InvalidRecord(InputError, ValueError):
+    """A value given to record cannot be stored as it is (empty, too long, a NUL, a bad count):
+    exit 1, INPUT_ERRORS."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

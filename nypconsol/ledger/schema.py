@@ -173,9 +173,11 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _to_v1, 2: _to_v2}
 
 def read_version(connection: Connection) -> int:
     """The schema version of the ledger in this database: 0 when it holds no ledger."""
-    inspector = inspect(connection)
-    if not inspector.has_table(META):
-        if inspector.has_table(EVENTS):
+    # One statement lists the tables, so it sees the database before or after another process
+    # commits a new ledger, never half-way (two looks, at READ COMMITTED, could see each side).
+    tables = set(inspect(connection).get_table_names())
+    if META not in tables:
+        if EVENTS in tables:
             raise SchemaProblem(f"the database has a {EVENTS} table but no {META}: not a ledger")
         return 0
     value = connection.execute(

@@ -5,15 +5,12 @@ database, every fault turned into one LedgerError with a message safe to show.""
 from __future__ import annotations
 
 import datetime as dt
-import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, select, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, func, select, text
 
 from nypconsol.core.progress import (
     RecordCheck,
@@ -34,6 +31,7 @@ from nypconsol.ledger.events import (
     check_text,
     event_hash,
 )
+from nypconsol.ledger.faults import busy_message, ledger_faults
 from nypconsol.ledger.location import LedgerKind, LedgerLocation, resolve_location
 from nypconsol.ledger.rows import canonical, chain_problem, event_from_row, row, with_hash
 from nypconsol.ledger.schema import (
@@ -46,6 +44,7 @@ from nypconsol.ledger.schema import (
     newer_message,
     read_version,
 )
+from nypconsol.ledger.turns import TurnTimeout, take_turn
 
 DEFAULT_TIMEOUT = 15.0  # seconds: to connect, and to wait for another process's append
 _BEGIN_OPTION = "nypconsol_sqlite_begin"  # how a SQLite transaction starts, per connection
@@ -183,7 +182,7 @@ class Ledger:
             raise ValueError(f"at must be a timezone-aware datetime, got {at!r}")
         if sweep is not None and (step is not Step.SWEPT or undo):
             raise InvalidRecord("sweep details belong on a swept event, not an undo")
-        with self._transaction(write=True) as connection:
+        with self._append_turn(), self._transaction(write=True) as connection:
             head = connection.execute(
                 select(head_table.c.last_id, head_table.c.last_hash)
                 .where(head_table.c.id == 1)
@@ -267,6 +266,18 @@ class Ledger:
         for item in self.events():
             grouped[(item.handle, item.platform)].append(item)
         return {account: tuple(items) for account, items in grouped.items()}
+
+    def accounts(self) -> tuple[tuple[str, str], ...]:
+        """Every (handle, platform) the ledger holds events of, in the order of their first
+        event (for ``log --account``, which matches a handle as its platform compares them)."""
+        first = func.min(events_table.c.id)
+        query = (
+            select(events_table.c.handle, events_table.c.platform)
+            .group_by(events_table.c.handle, events_table.c.platform)
+            .order_by(first)
+        )
+        with self._transaction() as connection:
+            return tuple((row.handle, row.platform) for row in connection.execute(query))
 
     def latest_live(self) -> dict[tuple[str, str, Step], LedgerEvent]:
         """The latest standing (not undone) record of each (handle, platform, step)."""
@@ -369,12 +380,30 @@ class Ledger:
     # --- transactions and faults --------------------------------------------------------------
 
     @contextmanager
+    def _append_turn(self) -> Iterator[None]:
+        """On SQLite, this process's turn to append (``turns.py``: SQLite's own lock is not
+        fair to the processes waiting for it); on PostgreSQL the head row's lock already
+        queues them in order."""
+        path = self.location.path
+        if self.location.kind is not LedgerKind.SQLITE or path is None:
+            yield
+            return
+        try:
+            turn = take_turn(path, self.timeout)
+        except TurnTimeout:
+            raise LedgerError(busy_message(self.location, self.timeout)) from None
+        try:
+            yield
+        finally:
+            turn.release()
+
+    @contextmanager
     def _transaction(self, *, write: bool = False, snapshot: bool = False) -> Iterator[Connection]:
         """One transaction, committed when the block ends and rolled back on any exception,
         Ctrl-C included. ``write`` takes the database's write lock up front (SQLite's BEGIN
         IMMEDIATE; on PostgreSQL the caller locks the head row); ``snapshot`` gives every
         read the same view."""
-        with self._faults(), self.engine.connect() as connection:
+        with ledger_faults(self.location, self.timeout), self.engine.connect() as connection:
             if connection.dialect.name == "sqlite":
                 connection.execution_options(
                     **{_BEGIN_OPTION: "BEGIN IMMEDIATE" if write else "BEGIN"}
@@ -388,49 +417,3 @@ class Ledger:
                     # Longer than the lock wait, so a busy ledger is reported as busy.
                     connection.exec_driver_sql(f"SET LOCAL statement_timeout = {2 * milliseconds}")
                 yield connection
-
-    @contextmanager
-    def _faults(self) -> Iterator[None]:
-        try:
-            yield
-        except DBAPIError as error:
-            raise LedgerError(self._fault_message(error.orig)) from None
-        except SQLAlchemyError as error:
-            raise LedgerError(
-                f"cannot use the ledger {self.display}: {self._clean(str(error))}"
-            ) from None
-        except (sqlite3.Error, OSError) as error:
-            raise LedgerError(self._fault_message(error)) from None
-
-    def _fault_message(self, error: BaseException | None) -> str:
-        reason = self._clean(str(error)) if error is not None else "unknown error"
-        where = f"the ledger {self.display}"
-        if isinstance(error, sqlite3.Error):
-            lowered = reason.lower()
-            if "locked" in lowered or "busy" in lowered:
-                return f"{where} is busy: another process kept it locked for more than {self.timeout:g} s; nothing was recorded, try again"
-            if "disk is full" in lowered or "disk full" in lowered:
-                return f"cannot write {where}: the disk is full; nothing was recorded"
-            if "not a database" in lowered:
-                return f"{where} is not a SQLite database"
-            if "readonly" in lowered or "read-only" in lowered:
-                return f"cannot write {where}: the file is read-only; nothing was recorded"
-            if "unable to open" in lowered:
-                return f"cannot open {where}: {reason}"
-            return f"cannot use {where}: {reason}"
-        sqlstate = getattr(error, "sqlstate", None)
-        if sqlstate == "55P03":
-            return f"{where} is busy: another process held its lock for more than {self.timeout:g} s; nothing was recorded, try again"
-        if sqlstate == "57014":
-            return f"{where} did not answer within {self.timeout:g} s; nothing was recorded"
-        if sqlstate == "53100":
-            return f"cannot write {where}: the database server's disk is full; nothing was recorded"
-        return f"cannot use {where}: {reason}"
-
-    def _clean(self, message: str) -> str:
-        """A driver's message on one line, without this ledger's password or SQLAlchemy's
-        appendices (the SQL, its parameters, a documentation link)."""
-        message = re.split(r"\n?\(Background on this error at:|\n\[SQL:", message)[0]
-        message = " ".join(message.split())
-        message = self.location.scrub(message)
-        return message[:400] or "unknown error"

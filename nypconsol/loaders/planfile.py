@@ -4,6 +4,7 @@ annotations)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from nypconsol.core.drift import (
     account_key,
     validate_plan,
 )
+from nypconsol.loaders.sources import STDIN, STDIN_NAME, read_stdin
 
 
 def load_plan(path: str | Path) -> dict:
@@ -26,9 +28,14 @@ def load_plan(path: str | Path) -> dict:
 
 
 def read_plan(path: str | Path) -> PlanFile:
+    """The plan in the file ``path`` (``-``: standard input, named ``<stdin>``)."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        if name == STDIN:
+            name = STDIN_NAME
+            data = read_stdin()
+        else:
+            data = Path(path).read_bytes()
     except FileNotFoundError:
         raise PlanFileError(
             f"{name}: no such plan file; write one with: nypconsol plan --format json -o {name}"
@@ -36,6 +43,10 @@ def read_plan(path: str | Path) -> PlanFile:
     except IsADirectoryError:
         raise PlanFileError(f"{name}: is a folder, not a plan file") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PlanFileError(
+                f"{name}: is a symbolic link that leads back to itself (a loop), not a plan file"
+            ) from None
         raise PlanFileUnreadable(
             f"{name}: cannot read the plan file: {exc.strerror or exc}"
         ) from None

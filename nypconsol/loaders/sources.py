@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,8 @@ from nypconsol.loaders.located import LoadFailed
 
 ENV_VAR = "NYPCONSOL_CONFIG"
 LOCAL_CONFIG = Path("config") / "accounts.yaml"
+STDIN = "-"  # the path that means standard input
+STDIN_NAME = "<stdin>"  # how findings and the plan's inputs name it
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +46,13 @@ def built_in_config() -> bytes:
 
 
 def read_input(path: str, found_by: str) -> InputFile:
-    """Read a file the user named.
+    """Read a file the user named (``-``: standard input, named ``<stdin>``).
 
     A path that names no file is a problem with the inputs (an ``unreadable-file`` finding,
     exit 1); a file that exists but cannot be read is an I/O failure (exit 4).
     """
+    if path == STDIN:
+        return InputFile(display=STDIN_NAME, data=read_stdin(), found_by=found_by)
     try:
         return InputFile(display=path, data=Path(path).read_bytes(), found_by=found_by)
     except FileNotFoundError:
@@ -54,12 +60,39 @@ def read_input(path: str, found_by: str) -> InputFile:
     except IsADirectoryError:
         problem = "it is a folder, not a file"
     except OSError as exc:
-        raise NypconsolError(
-            f"cannot read {path}: {exc.strerror or exc}; check its permissions"
-        ) from None
+        if exc.errno == errno.ELOOP:
+            problem = "it is a symbolic link that leads back to itself (a loop)"
+        else:
+            raise NypconsolError(f"cannot read {path}: {why_unreadable(exc)}") from None
     raise LoadFailed(
         [Finding("unreadable-file", f"cannot read {path} ({problem}): check the path", path, None)]
     )
+
+
+def why_unreadable(exc: OSError) -> str:
+    """What an OSError reading a file means, and what to do: permissions only when it is
+    about permissions."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{reason}; check its permissions"
+    if exc.errno == errno.ELOOP:
+        return f"{reason}: a symbolic link leads back to itself; point it at the real file"
+    return reason
+
+
+def read_stdin() -> bytes:
+    """All of standard input, as bytes."""
+    if sys.stdin is None:
+        raise NypconsolError("standard input is closed: there is nothing to read from -")
+    stream = getattr(sys.stdin, "buffer", None)
+    if sys.stdin.isatty():
+        raise NypconsolError(
+            "standard input is a terminal: pipe the file in (... < inventory.csv) or name it"
+        )
+    try:
+        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    except OSError as exc:
+        raise NypconsolError(f"cannot read standard input: {why_unreadable(exc)}") from None
 
 
 def locate_config(option: str | None, environ: Mapping[str, str]) -> InputFile:
@@ -75,13 +108,15 @@ def locate_config(option: str | None, environ: Mapping[str, str]) -> InputFile:
 
 def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
     """Bytes to text: UTF-8 (a BOM is fine) unless told otherwise; never silently garbled."""
+    # A UTF-8 byte-order mark says what the file is, whatever encoding was named; and a
+    # byte-order mark is never part of the data.
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
     try:
-        # A UTF-8 byte-order mark says what the file is, whatever encoding was named; and a
-        # byte-order mark is never part of the data.
-        if data.startswith(b"\xef\xbb\xbf"):
-            encoding = "utf-8-sig"
         return data.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
-    except LookupError:
+    except UnicodeDecodeError as exc:
+        raise LoadFailed([_undecodable(data, file, encoding, exc)]) from None
+    except (LookupError, UnicodeError):  # no such codec, or one that decodes nothing
         raise LoadFailed(
             [
                 Finding(
@@ -92,32 +127,26 @@ def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
                 )
             ]
         ) from None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = data[exc.start : exc.start + 1].hex().upper()
-        name = encoding or "UTF-8"
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise LoadFailed(
-                [
-                    Finding(
-                        "bad-encoding",
-                        "the file is UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' "
-                        "instead, or pass --encoding utf-16",
-                        file,
-                        1,
-                    )
-                ]
-            ) from None
-        raise LoadFailed(
-            [
-                Finding(
-                    "bad-encoding",
-                    f"the file is not {name}: byte 0x{bad} at column {column} cannot be read; "
-                    "save it as 'CSV UTF-8' from Excel, or pass --encoding cp1252 if it came from "
-                    "an older Excel",
-                    file,
-                    line,
-                )
-            ]
-        ) from None
+
+
+def _undecodable(data: bytes, file: str, encoding: str | None, exc: UnicodeDecodeError) -> Finding:
+    """The finding for the first byte that cannot be decoded, naming its line and column."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return Finding(
+            "bad-encoding",
+            "the file is UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' instead, or "
+            "pass --encoding utf-16",
+            file,
+            1,
+        )
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    bad = data[exc.start : exc.start + 1].hex().upper()
+    name = encoding or "UTF-8"
+    return Finding(
+        "bad-encoding",
+        f"the file is not {name}: byte 0x{bad} at column {column} cannot be read; save it as "
+        "'CSV UTF-8' from Excel, or pass --encoding cp1252 if it came from an older Excel",
+        file,
+        line,
+    )

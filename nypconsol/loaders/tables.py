@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
+from collections import Counter
 from pathlib import PurePath
 
 from nypconsol.core.findings import Finding
 from nypconsol.core.inventory import COLUMNS, REQUIRED_COLUMNS, column_key
 from nypconsol.core.models import RawRecord, Source
 from nypconsol.core.parsing import quoted
+from nypconsol.core.work_progress import ProgressReport, reported
 from nypconsol.loaders.located import LoadFailed, LocatedDict, LocatedList
-from nypconsol.loaders.sources import InputFile, decode_text
+from nypconsol.loaders.sources import STDIN_NAME, InputFile, decode_text
 from nypconsol.loaders.yamlfile import load_yaml
 
 FORMATS = {
@@ -24,42 +28,123 @@ FORMATS = {
     ".yml": "yaml",
     ".json": "json",
 }
+_ZIP = b"PK\x03\x04"  # an XLSX workbook is a zip archive
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old Excel 97-2003 .xls
+_YAML_START = re.compile(r"(---|- |-$|[A-Za-z_][\w -]*:(\s|$))")
 # Fields of a few hundred KB are nonsense but must be reported, not crash csv's 128 KB limit.
 csv.field_size_limit(64 * 1024 * 1024)
 
 
 def read_records(
-    source: InputFile, *, sheet: str | None = None, encoding: str | None = None
+    source: InputFile,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
+    progress: ProgressReport | None = None,
 ) -> tuple[list[RawRecord], list[Finding]]:
-    """Read an inventory file into raw records. Raises LoadFailed when nothing can be read."""
-    kind = FORMATS.get(PurePath(source.display).suffix.casefold())
+    """Read an inventory file into raw records. Raises LoadFailed when nothing can be read.
+
+    The format is ``input_format`` when given, else the file's extension; standard input's
+    is recognised from its first bytes. ``progress`` hears of the rows read."""
+    kind = input_format or FORMATS.get(PurePath(source.display).suffix.casefold())
+    if kind is None and source.display == STDIN_NAME:
+        kind = sniff_format(source.data)
     if kind is None:
+        where = "standard input" if source.display == STDIN_NAME else "its name"
         raise LoadFailed(
             [
                 Finding(
                     "unreadable-file",
-                    "cannot tell the inventory's format from its name: use a .csv, .xlsx, .yaml "
-                    "or .json file",
+                    f"cannot tell the inventory's format from {where}: use a .csv, .xlsx, "
+                    ".yaml or .json file, or give --input-format csv, xlsx, yaml or json",
                     source.display,
                     None,
                 )
             ]
         )
+    if source.data.startswith(_OLE):
+        raise LoadFailed(
+            [
+                Finding(
+                    "malformed-file",
+                    "this is an Excel 97-2003 workbook (.xls), which nypconsol does not read: "
+                    "save it from Excel as .xlsx, or as CSV UTF-8",
+                    source.display,
+                    None,
+                )
+            ]
+        )
+    if kind != "xlsx" and source.data.startswith(_ZIP):
+        raise LoadFailed([_workbook_as_text(source, kind)])
     if kind == "xlsx":
-        return _read_xlsx(source, sheet)
+        from nypconsol.loaders.workbook import read_xlsx
+
+        return read_xlsx(source, sheet, _records_from_rows, progress)
+    if progress is not None:
+        progress(f"Reading {source.display}", 0, None)
     text = decode_text(source.data, source.display, encoding)
     if kind == "csv":
-        return _read_csv(text, source.display)
+        return _read_csv(text, source.display, progress)
     if kind == "yaml":
         loader = load_yaml
     else:
         from nypconsol.loaders.jsonfile import load_json as loader
     document, findings = loader(text, source.display)
-    records, more = records_from_document(document, source.display)
+    records, more = records_from_document(document, source.display, progress)
     return records, findings + more
 
 
-def records_from_document(document: object, file: str) -> tuple[list[RawRecord], list[Finding]]:
+def sniff_format(data: bytes) -> str | None:
+    """The format of an inventory with no name (standard input), from its first bytes: XLSX,
+    JSON, YAML, else CSV when its first line has a separator; None when it cannot be told."""
+    if data.startswith(_ZIP):
+        return "xlsx"
+    text = data[:65536].decode("utf-8", "replace").removeprefix("\ufeff")
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    if not lines:
+        return None
+    if lines[0][0] in "{[":
+        return "json"
+    if _YAML_START.match(lines[0]):
+        return "yaml"
+    if any(separator in lines[0] for separator in ",;\t"):
+        return "csv"
+    return None
+
+
+def _workbook_as_text(source: InputFile, kind: str) -> Finding:
+    """A zip archive named as a text file (an XLSX renamed .csv): say what it is, instead of
+    reporting its bytes as a text encoding problem."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as archive:
+            is_workbook = "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        is_workbook = False
+    said = "given as" if source.display == STDIN_NAME else "named as"
+    if not is_workbook:
+        return Finding(
+            "malformed-file",
+            f"this is a zip archive, not {kind.upper()} text ({said} {kind}): give the "
+            "inventory itself",
+            source.display,
+            None,
+        )
+    return Finding(
+        "malformed-file",
+        f"this is an Excel workbook (XLSX), not {kind.upper()} text ({said} {kind}): rename "
+        "it to .xlsx (or pass --input-format xlsx), or save it from Excel as CSV UTF-8",
+        source.display,
+        None,
+    )
+
+
+def records_from_document(
+    document: object, file: str, progress: ProgressReport | None = None
+) -> tuple[list[RawRecord], list[Finding]]:
     """Records from a YAML/JSON document: a list of mappings, or a mapping with ``accounts:``."""
     if isinstance(document, LocatedDict) and "accounts" in document:
         document = document["accounts"]
@@ -77,10 +162,20 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
             ]
         )
     item_lines = document.item_lines if isinstance(document, LocatedList) else []
+    lines = [
+        getattr(item, "line", None) or (item_lines[index] if item_lines else None)
+        for index, item in enumerate(document)
+    ]
+    # Records that share a line (JSON written on one line) are told apart by their number.
+    counts = Counter(lines)
+    shared = (
+        {line for line, times in counts.items() if times > 1} if len(counts) < len(lines) else ()
+    )
     records: list[RawRecord] = []
     findings: list[Finding] = []
-    for index, item in enumerate(document):
-        line = getattr(item, "line", None) or (item_lines[index] if item_lines else None)
+    pairs = reported(zip(document, lines, strict=True), progress, f"Reading {file}", len(lines))
+    for index, (item, line) in enumerate(pairs):
+        number = index + 1 if line in shared else None
         if not isinstance(item, dict):
             findings.append(
                 Finding(
@@ -89,6 +184,7 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
                     "{handle: ..., platform: ...}",
                     file,
                     line,
+                    record=number,
                 )
             )
             continue
@@ -102,11 +198,13 @@ def records_from_document(document: object, file: str) -> tuple[list[RawRecord],
                         f"{key!r} must be a single value, not a list or mapping",
                         file,
                         line,
+                        record=number,
+                        handle=str(item.get("handle") or "").strip(" @") or None,
                     )
                 )
                 continue
             values[column] = None if value is None else str(value)
-        records.append(RawRecord(values=values, source=Source(file=file, line=line)))
+        records.append(RawRecord(values=values, source=Source(file=file, line=line, record=number)))
     return records, findings
 
 
@@ -163,9 +261,9 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
             continue  # blank rows, as Excel leaves at the end
         if columns is None:
             columns, header_findings = header_columns(cells, file, line)
-            findings.extend(header_findings)
             if any(f.code == "missing-column" for f in header_findings):
-                return [], findings
+                return [], findings + [_with_header_hint(f, rows) for f in header_findings]
+            findings.extend(header_findings)
             width = len(columns)
             ignored = None in columns
             continue
@@ -191,6 +289,25 @@ def _records_from_rows(rows, file: str) -> tuple[list[RawRecord], list[Finding]]
     return records, findings
 
 
+def _with_header_hint(finding: Finding, rows) -> Finding:  # type: ignore[no-untyped-def]
+    """A missing-column finding, naming the row below that looks like the header (a title or
+    notes above it)."""
+    from dataclasses import replace
+
+    from nypconsol.loaders.workbook import LOOK_AHEAD, header_like
+
+    if finding.code != "missing-column":
+        return finding
+    for line, cells in itertools.islice(rows, LOOK_AHEAD):
+        if header_like(cells):
+            hint = (
+                f"; row {line} looks like the header: delete the rows above it (a title or "
+                "notes), so that the header is the first row"
+            )
+            return replace(finding, message=finding.message + hint)
+    return finding
+
+
 def csv_delimiter(text: str) -> str:
     """Commas, unless the first line has none and has semicolons (Excel in much of Europe) or
     tabs."""
@@ -200,7 +317,9 @@ def csv_delimiter(text: str) -> str:
     return ";" if ";" in first_line else "\t" if "\t" in first_line else ","
 
 
-def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
+def _read_csv(
+    text: str, file: str, progress: ProgressReport | None = None
+) -> tuple[list[RawRecord], list[Finding]]:
     delimiter = csv_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     failures: list[Finding] = []
@@ -226,7 +345,11 @@ def _read_csv(text: str, file: str) -> tuple[list[RawRecord], list[Finding]]:
                 )
             )
 
-    records, findings = _records_from_rows(rows(), file)
+    # Lines, not rows (a cell may hold a line break): near enough for a progress bar.
+    total = text.count("\n") if progress is not None else None
+    records, findings = _records_from_rows(
+        reported(rows(), progress, f"Reading {file}", total), file
+    )
     return records, findings + failures
 
 
@@ -289,17 +412,3 @@ def choose_sheet(workbook, sheet: str | None, file: str):  # type: ignore[no-unt
             )
         ]
     )
-
-
-def _read_xlsx(source: InputFile, sheet: str | None) -> tuple[list[RawRecord], list[Finding]]:
-    file = source.display
-    workbook = open_workbook(source.data, file, read_only=True, data_only=True)
-    try:
-        worksheet = choose_sheet(workbook, sheet, file)
-        rows = (
-            (line, [xlsx_text(v) for v in values])
-            for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        )
-        return _records_from_rows(rows, file)
-    finally:
-        workbook.close()

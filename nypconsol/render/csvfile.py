@@ -43,7 +43,7 @@ def excel_safe(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def plan_csv(plan: Plan, *, console: object = None) -> str:
+def plan_csv(plan: Plan, *, console: object = None, progress: object = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

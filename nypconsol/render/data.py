@@ -41,7 +41,9 @@ def account_encoder(count: int) -> Callable[[dict], bytes]:
     return lambda account: encode(account).encode()
 
 
-def plan_json_chunks(plan: Plan, *, batch: int = 2048, console: object = None) -> Iterator[bytes]:
+def plan_json_chunks(
+    plan: Plan, *, batch: int = 2048, console: object = None, progress: object = None
+) -> Iterator[bytes]:
     """The plan envelope with one account per line: readable, diff-friendly, and made a batch
     of lines at a time so that a 100,000-account plan is never held in memory as one string."""
     head = json.dumps(plan_envelope(plan), indent=2, ensure_ascii=False)
@@ -66,7 +68,7 @@ def to_yaml(document: dict) -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
 
 
-def plan_yaml(plan: Plan, *, console: object = None) -> str:
+def plan_yaml(plan: Plan, *, console: object = None, progress: object = None) -> str:
     return to_yaml(plan_document(plan))
 
 

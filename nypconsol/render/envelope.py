@@ -64,7 +64,7 @@ def account_dicts(plan: Plan) -> Iterator[dict]:
             followers,
             status,
             last_post,
-            (file, line),
+            (file, line, _),
         ) = _ACCOUNT_FIELDS(account)
         url = profile_url[platform]
         yield {

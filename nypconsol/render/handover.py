@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from nypconsol.core.handover import INDEX_STEM
 from nypconsol.core.parsing import printable
 from nypconsol.render.envelope import FORMAT_VERSION, TOOL
+from nypconsol.render.phrases import plural
 from nypconsol.render.text import TextTable, plain_tables
 
 if TYPE_CHECKING:
@@ -284,10 +285,11 @@ def handover_table(handover: Handover, *, console=None) -> str:  # type: ignore[
     rows.append(_summary_row("Total", handover.totals))
     table = TextTable("Handover reports", SUMMARY_COLUMNS, rows)
     lines = [
-        f"{len(handover.reports)} report(s): {handover.totals.migrate:,} account(s) to hand "
-        f"over, {handover.totals.followers_to_redirect:,} followers to redirect"
+        f"{plural(len(handover.reports), 'report')}: "
+        f"{plural(handover.totals.migrate, 'account')} to hand over, "
+        f"{handover.totals.followers_to_redirect:,} followers to redirect"
         + (
-            f" ({handover.totals.followers_unknown:,} account(s) with unknown followers)."
+            f" ({plural(handover.totals.followers_unknown, 'account')} with unknown followers)."
             if handover.totals.followers_unknown
             else "."
         ),

@@ -19,6 +19,7 @@ from nypconsol.render.handover import (
     progress_text,
     report_file,
 )
+from nypconsol.render.phrases import plural
 
 if TYPE_CHECKING:
     from nypconsol.core.handover import DistrictHandover, Handover
@@ -95,7 +96,7 @@ def bar_chart(title: str, items: list[tuple[str, int]], note: str = "") -> Chart
 def _unknown_note(count: int) -> str:
     if not count:
         return ""
-    return f"Not shown: {count:,} account(s) whose followers are unknown."
+    return f"Not shown: {plural(count, 'account')} whose followers are unknown."
 
 
 # Functions the templates call: the same words and numbers as the other formats.

@@ -17,6 +17,7 @@ from nypconsol.render.handover import (
     report_file,
 )
 from nypconsol.render.markdown import md_escape, md_table
+from nypconsol.render.phrases import plural
 
 if TYPE_CHECKING:
     from nypconsol.core.handover import DistrictHandover, Handover, HandoverAccount
@@ -104,7 +105,8 @@ def index_markdown(handover: Handover) -> list[str]:
     if handover.warnings:
         lines += [
             "",
-            f"The plan has {handover.warnings} warning(s): `nypconsol validate` lists them.",
+            f"The plan has {plural(handover.warnings, 'warning')}: `nypconsol validate` lists "
+            f"{'it' if handover.warnings == 1 else 'them'}.",
         ]
     return lines
 
@@ -137,11 +139,14 @@ def district_markdown(handover: Handover, report: DistrictHandover) -> list[str]
     totals = report.totals
     lines = [f"# Handover: {md_escape(report.name)}", "", *_preamble(handover)]
     lines += [
-        f"{number(totals.migrate)} account(s) fold into "
+        f"{number(totals.migrate)} {'account folds' if totals.migrate == 1 else 'accounts fold'} "
+        "into "
         + ("the force-wide accounts" if report.force_wide else "the district's accounts")
         + f"; {number(totals.followers_to_redirect)} followers to redirect"
         + (
-            f", and {number(totals.followers_unknown)} account(s) whose followers are unknown."
+            f", and {number(totals.followers_unknown)} "
+            f"{'account' if totals.followers_unknown == 1 else 'accounts'} whose followers are "
+            "unknown."
             if totals.followers_unknown
             else "."
         )

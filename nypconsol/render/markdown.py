@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nypconsol.core.drift import ChangeKind, by_importance
 from nypconsol.core.findings import Finding, count
 from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
-from nypconsol.render.phrases import headline, outcome, outcome_sentence, show
+from nypconsol.render.limits import MARKDOWN_BUDGET, TITLES, full_drift_report, left_out_sentence
+from nypconsol.render.phrases import headline, outcome, outcome_sentence, plural, show
 from nypconsol.render.rows import ACCOUNT_COLUMNS, DISTRICT_COLUMNS, account_rows, district_rows
 
 if TYPE_CHECKING:
-    from nypconsol.core.drift import Drift
+    from nypconsol.core.drift import AccountDrift, Drift
     from nypconsol.core.models import Plan
 
 DIFF_HEADING = "## nypconsol diff"
@@ -48,7 +50,7 @@ def md_table(headers: list[str], rows: list[list[object]]) -> list[str]:
 # --- plans ---------------------------------------------------------------------------------
 
 
-def plan_markdown(plan: Plan, *, console: object = None) -> str:
+def plan_markdown(plan: Plan, *, console: object = None, progress: object = None) -> str:
     summary = plan_summary(plan)
     inputs = ", ".join(f"{name} `{ref.path}`" for name, ref in plan.inputs.items() if ref)
     lines = [
@@ -95,21 +97,52 @@ def plan_summary_markdown(document: dict) -> str:
 # --- findings ------------------------------------------------------------------------------
 
 
-def findings_markdown(findings: list[Finding], accounts: int | None = None) -> str:
+def findings_markdown(
+    findings: list[Finding], accounts: int | None = None, *, budget: int = MARKDOWN_BUDGET
+) -> str:
+    """The findings as a table for a job summary, within ``budget`` bytes: when they do not
+    all fit, errors come first, and the rest are counted."""
     totals = count(findings)
     lines = ["## nypconsol validate", ""]
-    head = f"{totals['errors']} error(s), {totals['warnings']} warning(s)"
+    head = f"{plural(totals['errors'], 'error')}, {plural(totals['warnings'], 'warning')}"
     if accounts is not None:
-        head = f"{accounts} account(s) checked: {head}"
+        head = f"{plural(accounts, 'account')} checked: {head}"
     lines.append(head + ".")
-    if findings:
-        lines += ["", "| Severity | Code | Where | Message |", "| --- | --- | --- | --- |"]
-        lines += [
-            f"| {f.severity.value} | {md_escape(f.code)} | {md_escape(f.location())} | "
-            f"{md_escape(f.message)} |"
-            for f in findings
-        ]
-    return "\n".join(lines) + "\n"
+    if not findings:
+        return "\n".join(lines) + "\n"
+    table = ["", "| Severity | Code | Where | Message |", "| --- | --- | --- | --- |"]
+    rows = [
+        f"| {f.severity.value} | {md_escape(f.code)} | {md_escape(f.location())} | "
+        f"{md_escape(f.message)} |"
+        for f in findings
+    ]
+    used = _size(lines) + _size(table)
+    if used + _size(rows) <= budget:
+        return "\n".join([*lines, *table, *rows]) + "\n"
+    # Too many for one report: errors before warnings, as many as fit.
+    ranked = sorted(range(len(findings)), key=lambda i: not findings[i].is_error)
+    room = budget - used - 600  # for the closing sentence
+    shown: list[int] = []
+    for index in ranked:
+        cost = len(rows[index].encode()) + 1
+        if cost > room:
+            break
+        shown.append(index)
+        room -= cost
+    hidden = [findings[i] for i in ranked[len(shown) :]]
+    left = count(hidden)
+    tail = [
+        "",
+        f"**Not shown**, to keep this report within GitHub's limits: "
+        f"{plural(left['errors'], 'error')} and {plural(left['warnings'], 'warning')}. "
+        "nypconsol validate with --format json (or --format text) lists every finding.",
+    ]
+    return "\n".join([*lines, *table, *(rows[i] for i in shown), *tail]) + "\n"
+
+
+def _size(lines: list[str]) -> int:
+    """The bytes ``lines`` take in a report (UTF-8, a newline each)."""
+    return sum(len(line.encode()) + 1 for line in lines)
 
 
 # --- drift ---------------------------------------------------------------------------------
@@ -120,7 +153,39 @@ def _section(title: str | None, headers: list[str], rows: list[list[Any]]) -> li
     return [*head, *md_table(headers, rows)]
 
 
-def drift_markdown(drift: Drift, *, heading: str = DIFF_HEADING, committed: object = None) -> str:
+_CHANGED_HEADERS = ["District", "Account", "Platform", "Field", "Before", "After"]
+
+
+def _account_rows(kind: ChangeKind, item: AccountDrift) -> list[list[Any]]:
+    """An account's rows in its section: one for an added or removed account, one per changed
+    field for a changed one."""
+    if kind in (ChangeKind.ADDED, ChangeKind.REMOVED):
+        return [
+            [
+                item.district,
+                "@" + item.handle,
+                item.platform,
+                item.account.get("owner"),
+                outcome(item.account),
+            ]
+        ]
+    return [
+        [item.district, "@" + item.handle, item.platform, c.name, show(c.before), show(c.after)]
+        for c in item.fields
+    ]
+
+
+def drift_markdown(
+    drift: Drift,
+    *,
+    heading: str = DIFF_HEADING,
+    committed: object = None,
+    budget: int = MARKDOWN_BUDGET,
+) -> str:
+    """The drift for a pull-request comment or a job summary, within ``budget`` bytes (under
+    GitHub's limits): counts per district and plan settings, then the accounts by importance
+    (removed, changed destination, changed dates, added, other changes); what does not fit is
+    counted, with how to get every change."""
     lines = [heading, "", md_escape(headline(drift))]
     if drift.equal:
         return "\n".join(lines) + "\n"
@@ -137,33 +202,37 @@ def drift_markdown(drift: Drift, *, heading: str = DIFF_HEADING, committed: obje
             ["Setting", "Before", "After"],
             [[c.name, show(c.before), show(c.after)] for c in drift.plan_changes],
         )
-    for title, last, items in (
-        ("Added", "Outcome", drift.added),
-        ("Removed", "Was", drift.removed),
-    ):
-        if items:
-            lines += _section(
-                title,
-                ["District", "Account", "Platform", "Owner", last],
-                [
-                    [
-                        i.district,
-                        "@" + i.handle,
-                        i.platform,
-                        i.account.get("owner"),
-                        outcome(i.account),
-                    ]
-                    for i in items
-                ],
-            )
-    if drift.changed:
-        lines += _section(
-            "Changed",
-            ["District", "Account", "Platform", "Field", "Before", "After"],
-            [
-                [i.district, "@" + i.handle, i.platform, c.name, show(c.before), show(c.after)]
-                for i in drift.changed
-                for c in i.fields
-            ],
+    room = budget - _size(lines) - 800  # for the closing sentence
+    left_out: dict[ChangeKind, int] = {}
+    for kind, items in by_importance(drift):
+        if not items:
+            continue
+        if left_out:  # something more important did not fit: this does not either
+            left_out[kind] = len(items)
+            continue
+        removed_or_added = kind in (ChangeKind.ADDED, ChangeKind.REMOVED)
+        last = "Outcome" if kind is ChangeKind.ADDED else "Was"
+        headers = (
+            ["District", "Account", "Platform", "Owner", last]
+            if removed_or_added
+            else _CHANGED_HEADERS
         )
+        section = _section(TITLES[kind], headers, [])
+        rows: list[str] = []
+        for number, item in enumerate(items):
+            item_lines = md_table(headers, _account_rows(kind, item))[2:]
+            cost = _size(item_lines) + (0 if rows else _size(section))
+            if cost > room:
+                left_out[kind] = len(items) - number
+                break
+            rows += item_lines
+            room -= cost
+        if rows:
+            lines += section + rows
+    if left_out:
+        lines += [
+            "",
+            f"**Not shown**, to keep this report within GitHub's limits: "
+            f"{left_out_sentence(left_out)}. {full_drift_report(heading == CHECK_HEADING)}",
+        ]
     return "\n".join(lines) + "\n"

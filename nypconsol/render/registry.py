@@ -4,8 +4,9 @@ whose modules are imported only when used (``nypconsol --help`` imports none of 
 Renderers of one document share a signature:
 
 * ``findings``: ``(findings, *, accounts=None) -> str``
-* ``plan``: ``(plan, *, console=None) -> str | Iterable[bytes]``; with a rich console, ``table``
-  draws at the terminal and returns ""
+* ``plan``: ``(plan, *, console=None, progress=None) -> str | Iterable[bytes]``; with a rich
+  console, ``table`` draws at the terminal and returns ""; ``progress`` (core/work_progress.py) hears
+  of the accounts written by a renderer that takes long (``xlsx``)
 * ``drift``: ``(drift, *, heading=..., committed=None) -> str``; ``committed`` is the plan file
   checked against, for annotations on its lines
 * ``districts``: ``(config, *, path, console=None) -> str``
@@ -15,6 +16,10 @@ Renderers of one document share a signature:
   (``table``) or every report in one document (``json``)
 * ``notices``: ``(notice_set, *, console=None) -> str`` (core/notices.NoticeSet)
 * ``measure``: ``(measured, *, console=None) -> str`` (core/measure.Measure)
+* ``status``: ``(report, *, console=None) -> str``; ``report`` is a ``core.status.StatusReport``;
+  with a rich console, ``table`` draws at the terminal and returns ""
+* ``log``: ``(events, *, ledger="", console=None) -> str``; ``events`` are the ledger's, oldest
+  first, and ``ledger`` names it
 * ``sweep``: ``(document, *, width=None) -> str | bytes``: the sweep document on standard
   output: the summary for a person (``table``, wrapped to ``width``), the document (``json``),
   every district's worklist (``csv``, ``html``)
@@ -37,6 +42,7 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("plan", "yaml"): "nypconsol.render.data:plan_yaml",
     ("plan", "markdown"): "nypconsol.render.markdown:plan_markdown",
     ("plan", "csv"): "nypconsol.render.csvfile:plan_csv",
+    ("plan", "xlsx"): "nypconsol.render.xlsxfile:plan_xlsx",
     ("drift", "text"): "nypconsol.render.text:drift_text",
     ("drift", "json"): "nypconsol.render.data:drift_json",
     ("drift", "markdown"): "nypconsol.render.markdown:drift_markdown",
@@ -55,6 +61,14 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("notices", "json"): "nypconsol.render.notices:notices_json",
     ("measure", "text"): "nypconsol.render.notices:measure_text",
     ("measure", "json"): "nypconsol.render.notices:measure_json",
+    ("status", "table"): "nypconsol.render.status:status_table",
+    ("status", "json"): "nypconsol.render.status:status_json",
+    ("status", "csv"): "nypconsol.render.status:status_csv",
+    ("status", "markdown"): "nypconsol.render.status:status_markdown",
+    ("status", "github"): "nypconsol.render.status:status_annotations",
+    ("log", "table"): "nypconsol.render.log:log_table",
+    ("log", "json"): "nypconsol.render.log:log_json",
+    ("log", "csv"): "nypconsol.render.log:log_csv",
     ("sweep", "table"): "nypconsol.render.sweep_text:sweep_summary",
     ("sweep", "json"): "nypconsol.render.sweep:sweep_json",
     ("sweep", "csv"): "nypconsol.render.sweep:sweep_csv",

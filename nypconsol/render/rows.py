@@ -11,7 +11,7 @@ DISTRICT_COLUMNS = (
     "Migrate",
     "Retain",
     "Skip",
-    "Followers",
+    "Followers to redirect",
     "Announce",
     "Close",
 )

@@ -116,14 +116,14 @@ def plan_tables(plan: Plan, *, max_rows: int) -> tuple[list[TextTable], list[str
     return tables, lines
 
 
-def plan_table(plan: Plan, *, console=None) -> str:  # type: ignore[no-untyped-def]
-    """The plan as tables: drawn by rich on ``console`` (a terminal: at most MAX_TABLE_ROWS
-    accounts), else as plain text with every row."""
+def plan_table(plan: Plan, *, console=None, progress: object = None) -> str:  # type: ignore[no-untyped-def]
+    """The plan: drawn on ``console`` (a terminal) by district, to fit its width (at most
+    MAX_TABLE_ROWS accounts), else as plain text tables with every row."""
     if console is None:
         return plain_tables(*plan_tables(plan, max_rows=sys.maxsize))
-    from nypconsol.render.terminal import print_tables
+    from nypconsol.render.terminal import print_plan
 
-    print_tables(*plan_tables(plan, max_rows=MAX_TABLE_ROWS), console)
+    print_plan(plan, console)
     return ""
 
 

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 # The one list of schema names; each is nypconsol/schemas/<name>.schema.json.
-SCHEMA_NAMES = ("districts", "drift", "findings", "handover", "notices", "plan", "sweep")
+SCHEMA_NAMES = (
+    "districts",
+    "drift",
+    "findings",
+    "handover",
+    "log",
+    "notices",
+    "plan",
+    "status",
+    "sweep",
+)
 
 
 def schema_text(name: str) -> str:

@@ -72,3 +72,27 @@ def test_the_ci_role_reads_and_verifies_but_cannot_record(team):
         assert ledger.verify().ok
         with pytest.raises(LedgerError, match="permission denied for table ledger_head"):
             record(ledger, Step.SWEPT)
+
+
+def test_the_commands_as_the_team_roles(team, clean_env):
+    """pc_smith records through the command; ci runs the morning check and verifies the trail
+    (what docs/ci.md's daily job does) but cannot record."""
+    import json
+
+    from .cli_helpers import run, write_inputs
+
+    cluster, database = team
+    inputs = write_inputs(clean_env)
+    officer, reader = cluster.url(database, user="pc_smith"), cluster.url(database, user="ci")
+    result = run("record", "SkiptonCops", "announced", *inputs.args, "--ledger", officer)
+    assert result.exit_code == 0, result.stderr
+    check = run("status", *inputs.args, "--check", "--format", "json", "--ledger", reader)
+    assert check.exit_code == 3  # the plan started 40 days ago: most steps are overdue
+    assert json.loads(check.stdout)["summary"]["done"] == 1
+    verify = run("log", "--verify", "--format", "json", "--ledger", reader)
+    assert verify.exit_code == 0, verify.stderr
+    assert json.loads(verify.stdout)["events"][0]["db_user"] == "pc_smith"
+    refused = run("record", "SkiptonCops", "swept", *inputs.args, "--ledger", reader)
+    assert refused.exit_code == 4
+    assert "permission denied for table ledger_head" in refused.stderr
+    assert cluster.password not in refused.stderr

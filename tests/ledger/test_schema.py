@@ -219,3 +219,41 @@ def test_the_sqlite_ledger_uses_wal_and_a_busy_timeout(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_a_ledger_started_by_another_process_while_this_one_looks_is_seen_whole(
+    pg_cluster, monkeypatch
+):
+    """Found by eight ``nypconsol record`` processes starting an empty PostgreSQL ledger at
+    once: one looked for ledger_meta (not there yet), the first committed the new ledger, and
+    the next look found ledger_events, so the database seemed "not a ledger". The tables are
+    now looked for in one statement, which sees the database before or after, never between."""
+    from sqlalchemy import Engine, event
+
+    database = pg_cluster.new_database()
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    url = pg_cluster.url(database)
+    creator = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    starting = creator.connect()
+    transaction = starting.begin()
+    ledger_schema.lock_for_migration(starting)
+    ledger_schema.migrate(starting)  # the new ledger, not yet committed
+    looks: list[str] = []
+
+    def commit_after_the_first_look(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "pg_catalog" in statement and not looks:
+            looks.append(statement)
+            if transaction.is_active:
+                transaction.commit()
+
+    event.listen(Engine, "after_cursor_execute", commit_after_the_first_look)
+    try:
+        with open_ledger(url, create=True) as ledger:
+            assert ledger.schema_version() == ledger_schema.CURRENT_VERSION
+            assert record(ledger, Step.ANNOUNCED).event.id == 1
+    finally:
+        event.remove(Engine, "after_cursor_execute", commit_after_the_first_look)
+        starting.close()
+        creator.dispose()
+    assert looks
