@@ -148,7 +148,7 @@ def test_html_district_report_holds_every_section(handover):
     checklist = page.section("checklist")
     assert checklist.count("1. Announcement posted and pinned") == 3
     assert "5. Account closed (parked, or moved on Mastodon) on X: lock the account" in checklist
-    assert "2027-01-24 before the close date" in checklist
+    assert "2027-01-22 before the close date" in checklist
     assert "date ________ initials ____" in checklist
     sign_off = page.section("sign-off")
     assert (

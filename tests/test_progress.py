@@ -412,9 +412,14 @@ def states_on(history: History, today: dt.date) -> dict[str, str]:
         (dt.date(2027, 1, 10), {}),
         (dt.date(2027, 1, 11), {"announced": "due"}),
         (dt.date(2027, 1, 12), {"announced": "overdue"}),
+        # Due before the Monday 25 January close: on Friday 22nd, the last working day before.
+        (
+            dt.date(2027, 1, 22),
+            {"announced": "overdue", "swept": "due", "access_granted": "due"},
+        ),
         (
             dt.date(2027, 1, 24),
-            {"announced": "overdue", "swept": "due", "access_granted": "due"},
+            {"announced": "overdue", "swept": "overdue", "access_granted": "overdue"},
         ),
         (
             dt.date(2027, 1, 25),
@@ -465,7 +470,7 @@ def test_a_done_step_says_by_whom_and_when_and_an_undo_reopens_it():
     assert by_step[Step.FINAL_POSTED].state is StepStatus.DUE
     assert by_step[Step.FINAL_POSTED].done_at is None and by_step[Step.FINAL_POSTED].by is None
     assert by_step[Step.ACCESS_GRANTED].state is StepStatus.OVERDUE
-    assert by_step[Step.ACCESS_GRANTED].due == dt.date(2027, 1, 24)
+    assert by_step[Step.ACCESS_GRANTED].due == dt.date(2027, 1, 22)  # the Friday before
     assert by_step[Step.CREDENTIALS_RESET].due == dt.date(2027, 2, 1)
     history.add(Step.ANNOUNCED, at(25, 16), undo_of=1)
     assert states_on(history, dt.date(2027, 1, 25))["announced"] == "overdue"

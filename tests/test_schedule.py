@@ -345,3 +345,20 @@ def test_an_empty_wave_is_an_error_not_a_weeks_delay(write, checked):
     assert "wave 1 is empty" in result.findings[0].message
     with pytest.raises(InputsHaveErrors):
         make_plan(result)
+
+
+def test_checklist_due_dates_fall_on_working_days():
+    """A step due before the close date is due on the last working day before it (Friday for
+    a Monday close, before a bank holiday too); one due after it, on a working day."""
+    from nypconsol.core.steps import Step, due_date
+
+    notice, close = D(2027, 1, 11), D(2027, 1, 25)  # Mondays
+    assert due_date(Step.SWEPT, notice, close) == D(2027, 1, 22)
+    assert due_date(Step.ACCESS_GRANTED, notice, close) == D(2027, 1, 22)
+    assert due_date(Step.CLOSED, notice, close) == close
+    assert due_date(Step.ARCHIVED, notice, close) == D(2027, 2, 1)
+    # Closing on Tuesday 29 December 2026: the 28th is a bank holiday (Boxing Day, moved).
+    assert due_date(Step.SWEPT, D(2026, 12, 14), D(2026, 12, 29)) == D(2026, 12, 24)
+    # Seven days after a close on Friday 18 December 2026 is Christmas Day: the next working day
+    # is Tuesday 29th (Boxing Day's holiday moves to Monday 28th).
+    assert due_date(Step.CREDENTIALS_RESET, D(2026, 12, 4), D(2026, 12, 18)) == D(2026, 12, 29)

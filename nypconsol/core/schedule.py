@@ -52,6 +52,13 @@ def next_working_day(day: dt.date) -> dt.date:
     return day
 
 
+def previous_working_day(day: dt.date) -> dt.date:
+    """The day itself if it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= ONE_DAY
+    return day
+
+
 def next_working_monday(today: dt.date) -> dt.date:
     """The first Monday after today that is a working day (used when no start date is set)."""
     day = today + dt.timedelta(days=7 - today.weekday())

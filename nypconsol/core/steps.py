@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nypconsol.core.schedule import next_working_day, previous_working_day
+
 
 class Step(StrEnum):
     ANNOUNCED = "announced"
@@ -36,8 +38,8 @@ class StepRule:
     opens: DueFrom  # the plan date before which recording the step gives a warning
 
 
-# In checklist order. "before close_date" is due the day before the close date; "within 7 days
-# after close_date" is due seven days after it.
+# In checklist order. "before close_date" is due on the last working day before the close date;
+# "within 7 days after close_date" seven days after it (see due_date).
 STEPS: tuple[StepRule, ...] = (
     StepRule(
         step=Step.ANNOUNCED,
@@ -108,10 +110,14 @@ STEP_NAMES: tuple[str, ...] = tuple(rule.step.value for rule in STEPS)
 
 
 def due_date(step: Step, notice_date: dt.date, close_date: dt.date) -> dt.date:
-    """The date a step is due for an account with these plan dates."""
+    """The date a step is due for an account with these plan dates, on a working day in
+    England: a step due before a date falls on the last working day before it (the day before
+    a Monday close is the Friday, not the Sunday); one due after a date, on the first working
+    day on or after the day counted."""
     rule = RULES[step]
     start = notice_date if rule.due_from is DueFrom.NOTICE else close_date
-    return start + dt.timedelta(days=rule.days)
+    day = start + dt.timedelta(days=rule.days)
+    return previous_working_day(day) if rule.days < 0 else next_working_day(day)
 
 
 def opens_on(step: Step, notice_date: dt.date, close_date: dt.date) -> dt.date:
