@@ -23,7 +23,7 @@ from nypconsol.cli.options import (
     start_option,
     version_option,
 )
-from nypconsol.cli.output import emit, load_and_check
+from nypconsol.cli.output import emit, load_and_check, say_folder_written
 from nypconsol.core.errors import ExitCode, NypconsolError
 
 FORMATS = ("table", "json", "csv", "html")
@@ -299,28 +299,19 @@ def _warn_if_others_can_read_stdout() -> None:
 
 def _to_folder(document: dict, output: str) -> None:
     from nypconsol.loaders.folders import write_folder
+    from nypconsol.render.phrases import plural
     from nypconsol.render.registry import render
 
     files: dict[str, bytes] = {}
     for fmt in ("csv", "html", "json"):
         files.update(render("sweep-folder", fmt, document))
     result = write_folder(output, files, kind="sweep", private=True)
-    from nypconsol.render.phrases import plural
-
     districts = plural(len(document["summary"]["districts"]), "district")
-    parts = [f"{len(result.written)} written", f"{len(result.unchanged)} unchanged"]
-    if result.removed:
-        parts.append(f"{len(result.removed)} removed from an earlier run")
-    click.echo(
-        f"Wrote the worklists of {districts} (CSV and HTML) and sweep.json to "
-        f"{output}, readable only by you: " + ", ".join(parts) + ".",
-        err=True,
+    say_folder_written(
+        result,
+        f"Wrote the worklists of {districts} (CSV and HTML) and sweep.json to {output}, "
+        "readable only by you",
     )
-    if result.kept:
-        click.echo(
-            f"Left alone, changed since an earlier run wrote them: {', '.join(result.kept)}",
-            err=True,
-        )
 
 
 def _record(ledger: str | None, document: dict, entries: dict):  # type: ignore[no-untyped-def]
