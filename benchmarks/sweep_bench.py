@@ -3,6 +3,7 @@
     python benchmarks/sweep_bench.py                          # 10,000 and 1,000,000 messages
     python benchmarks/sweep_bench.py --sizes 10000,100000 --platforms x --repeat 3
     python benchmarks/sweep_bench.py --memory 200000          # peak memory vs largest file
+    python benchmarks/sweep_bench.py --command                # the command itself, with -o DIR
 
 Each figure is the wall time of a fresh process. The floor opens the same zip, reads each
 message file (X's data/direct-messages*.js, Meta's message_N.json) and parses it with the
@@ -14,6 +15,11 @@ adds time). Each child's CPU time (user + system, from wait4(2)) is shown too: o
 shared with other work a process can wait for a core, which wall time counts and CPU time does
 not, so CPU ratios are the steadier figure. Peak memory is the child's maximum resident set
 size, from the same wait4(2).
+
+With ``--command`` the sweep process is the command itself, ``nypconsol sweep -c CFG -i INV
+ARCHIVE -o DIR`` (the summary to a file, and every district's CSV and HTML worklist and
+sweep.json written owner-only), so the figure includes the mapping and plan, the summary and
+the worklists; its parts are not shown.
 
 Archives are generated once (benchmarks/sweep_archives.py) into $TMPDIR/nypconsol-sweep-bench
 (--data to move them) and reused.
@@ -29,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +43,18 @@ sys.path.insert(0, str(HERE))
 import sweep_archives  # noqa: E402
 
 MIB = 1024 * 1024
+CONFIG = """\
+placeholders: no
+force:
+  name: Benchmark Force
+  accounts: {x: BenchForce, facebook: BenchForcePage}
+  reporting: {emergency: "999", non_emergency: "101", online: "https://example.invalid/report"}
+districts:
+  ryedale: {name: Ryedale, accounts: {x: NYP_Ryedale}, areas: [Malton]}
+  scarborough: {name: Scarborough, accounts: {x: NYP_Scarboro}, areas: [Whitby]}
+policy: {start: 2027-01-11, notice_days: 14}
+"""
+INVENTORY = "handle,platform,area\nWhitbyPolice,x,Whitby\nMaltonPolice,facebook,Malton\n"
 
 FLOOR = r"""
 import json, re, sys, zipfile
@@ -84,11 +101,21 @@ print(json.dumps({"phases": phases, "items": len(document["items"]), "bytes": le
 """
 
 
-def run_once(command: list[str]) -> tuple[float, float, int, str]:
-    """Wall time, CPU time, peak RSS (KiB) and standard output of one fresh process."""
+def run_once(
+    command: list[str], cwd: Path | None = None, *, keep_output: bool = True
+) -> tuple[float, float, int, str]:
+    """Wall time, CPU time, peak RSS (KiB) and standard output of one fresh process (not kept
+    when ``keep_output`` is False: reading a large one would grow this process, and a child's
+    peak from wait4 starts at its parent's size)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out if keep_output else subprocess.DEVNULL,
+            stderr=err,
+            cwd=cwd,
+        )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         out.seek(0)
@@ -111,27 +138,68 @@ def archive_for(data: Path, platform_id: str, messages: int, part_messages: int)
     return path
 
 
+SIZES = r"""
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as archive:
+    data = [i for i in archive.infolist() if i.filename.endswith((".js", ".json"))]
+print(json.dumps({"data": sum(i.file_size for i in data), "largest": max(i.file_size for i in data), "files": len(data)}))
+"""
+
+
 def sizes_of(path: Path) -> dict:
-    with zipfile.ZipFile(path) as archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-    data = [i for i in infos if i.filename.endswith((".js", ".json"))]
+    """The archive's data files, listed by a child process: listing 154,712 entries would grow
+    this process by some 180 MiB, and a child's peak (from wait4) starts at its parent's size."""
+    done = subprocess.run(
+        [sys.executable, "-c", SIZES, str(path)], capture_output=True, text=True, check=True
+    )
+    sizes = json.loads(done.stdout)
     return {
         "zip_mib": path.stat().st_size / MIB,
-        "data_mib": sum(i.file_size for i in data) / MIB,
-        "largest_mib": max(i.file_size for i in data) / MIB,
-        "files": len(data),
+        "data_mib": sizes["data"] / MIB,
+        "largest_mib": sizes["largest"] / MIB,
+        "files": sizes["files"],
     }
 
 
-def measure(path: Path, repeat: int) -> dict:
+def command_line(path: Path, data: Path, output: Path) -> list[str]:
+    """``nypconsol sweep`` of one archive, with a mapping and inventory of its account."""
+    (data / "bench-config.yaml").write_text(CONFIG, encoding="utf-8")
+    (data / "bench-inventory.csv").write_text(INVENTORY, encoding="utf-8")
+    return [
+        sys.executable,
+        "-m",
+        "nypconsol",
+        "sweep",
+        "-c",
+        str(data / "bench-config.yaml"),
+        "-i",
+        str(data / "bench-inventory.csv"),
+        str(path),
+        "-o",
+        str(output),
+    ]
+
+
+def measure(path: Path, repeat: int, command: Path | None = None) -> dict:
+    """Floor and sweep, in turn, ``repeat`` times; ``command`` is the data folder when the
+    sweep is the command itself."""
     python = sys.executable
     floor_runs, sweep_runs = [], []
     phases: list[dict] = []
     for _ in range(repeat):
         floor_runs.append(run_once([python, "-c", FLOOR, str(path)])[:3])
-        seconds, cpu, rss, out = run_once([python, "-c", SWEEP, str(path)])
+        if command is None:
+            seconds, cpu, rss, out = run_once([python, "-c", SWEEP, str(path)])
+            phases.append(json.loads(out))
+        else:
+            with tempfile.TemporaryDirectory() as scratch:  # no ledger there to record in
+                output = Path(scratch) / "worklists"
+                seconds, cpu, rss, _ = run_once(
+                    command_line(path, command, output), Path(scratch), keep_output=False
+                )
+                size = sum(p.stat().st_size for p in output.iterdir())
+            phases.append({"phases": {}, "items": None, "bytes": size})
         sweep_runs.append((seconds, cpu, rss))
-        phases.append(json.loads(out))
     best = min(range(repeat), key=lambda n: sweep_runs[n][1])
     return {
         "floor_s": min(s for s, _, _ in floor_runs),
@@ -162,6 +230,11 @@ def main() -> None:
         "--data", type=Path, default=Path(tempfile.gettempdir()) / "nypconsol-sweep-bench"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--command",
+        action="store_true",
+        help="measure the command (nypconsol sweep ... -o DIR) instead of the library calls",
+    )
     args = parser.parse_args()
     print(
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -181,7 +254,7 @@ def main() -> None:
         path = archive_for(args.data, platform_id, messages, parts)
         figures = {"platform": platform_id, "messages": messages, "part_messages": parts}
         figures |= sizes_of(path)
-        figures |= measure(path, args.repeat)
+        figures |= measure(path, args.repeat, args.data if args.command else None)
         results.append(figures)
         phases = ", ".join(f"{k} {v:.2f}s" for k, v in figures["phases"].items())
         print(
@@ -192,7 +265,7 @@ def main() -> None:
             f"\n    CPU:  floor {figures['floor_cpu_s']:7.2f}s  sweep {figures['sweep_cpu_s']:7.2f}s  "
             f"ratio {figures['sweep_cpu_s'] / figures['floor_cpu_s']:5.1f}x"
             f"\n    peak: floor {figures['floor_rss_mib']:6.0f} MiB  sweep {figures['sweep_rss_mib']:6.0f} MiB"
-            f"\n    sweep CPU by part: {phases}",
+            + (f"\n    sweep CPU by part: {phases}" if phases else ""),
             flush=True,
         )
     by_platform: dict[str, list[dict]] = {}

@@ -16,6 +16,14 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Run each test in an empty folder with no colour, fixed width and no config variable."""
     monkeypatch.delenv("NYPCONSOL_CONFIG", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    # the sweep's settings: no developer's ledger, Mastodon token or pseudonym key in a test
+    for name in (
+        "NYPCONSOL_LEDGER",
+        "NYPCONSOL_MASTODON_TOKEN",
+        "NYPCONSOL_MASTODON_API_BASE",
+        "NYPCONSOL_PSEUDONYM_KEY",
+    ):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)

@@ -297,8 +297,23 @@ NOTICE_CASES = [
 ]
 
 
+# The sweep's lexicon override in the config (nypconsol sweep): the entry's own line.
+LEXICON_CASES = [
+    Case(
+        "bad-lexicon",
+        {
+            "c.yaml": MINI_CONFIG
+            + "sweep:\n  lexicon:\n    categories:\n      weapons:\n        priority: P9\n"
+        },
+        "inv.csv",
+        ("c.yaml", MINI_CONFIG.count("\n") + 5),
+        config="c.yaml",
+    ),
+]
+
+
 def test_every_code_has_a_case():
-    covered = [case.code for case in CASES + NOTICE_CASES]
+    covered = [case.code for case in CASES + NOTICE_CASES + LEXICON_CASES]
     assert len(covered) == len(set(covered)), "one case per code"
     # archive-* codes come from the sweep; tests/sweep/test_sweep_bad_input.py has their cases
     assert sorted(covered) == sorted(c for c in CODES if not c.startswith("archive-"))
@@ -319,6 +334,23 @@ def test_notice_finding_code(write, checked, case):
         (case.code, CODES[case.code][0].value, *case.where)
     ]
     assert "\n" not in notices.findings[0].message
+
+
+@pytest.mark.parametrize("case", LEXICON_CASES, ids=[case.code for case in LEXICON_CASES])
+def test_lexicon_finding_code(write, checked, case):
+    from nypconsol.sweep.override import config_lexicon
+
+    for name, content in case.files.items():
+        write(name, content)
+    write("inv.csv", csv(H, "SkiptonBeat,x,Skipton"))
+    result = checked(case.inventory, case.config)
+    assert not result.findings
+    lexicon, findings = config_lexicon(result.config_file)
+    assert lexicon is None
+    assert [(f.code, f.severity.value, f.file, f.line) for f in findings] == [
+        (case.code, CODES[case.code][0].value, *case.where)
+    ]
+    assert "\n" not in findings[0].message
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])

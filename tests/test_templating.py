@@ -64,3 +64,31 @@ def test_a_missing_shipped_template_is_a_clear_problem():
     with pytest.raises(TemplateProblem) as problem:
         render("no-such-template.txt", {})
     assert "template no-such-template.txt" in str(problem.value)
+
+
+def test_render_to_writes_what_render_returns_piece_by_piece():
+    import io
+
+    from nypconsol.render.templating import render_to
+
+    fields = {
+        "title": "T <b>",
+        "districts": [],
+        "priorities": (),
+        "meanings": {},
+        "meanings_long": {},
+        "since": None,
+        "version": "0",
+        "more_in": "",
+        "number": str,
+        "visible": str,
+        "platform": str,
+        "shown": iter,
+    }
+    out = io.StringIO()
+    render_to("sweep/worklist.html", fields, out)
+    assert out.getvalue() == render("sweep/worklist.html", fields)
+    assert "T &lt;b&gt;" in out.getvalue()
+    with pytest.raises(TemplateProblem) as problem:
+        render_to("sweep/worklist.html", {"title": "T"}, io.StringIO())
+    assert str(problem.value).startswith("template sweep/worklist.html, line ")

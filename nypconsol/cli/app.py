@@ -63,6 +63,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "status",
         "Show each migrated account's checklist steps: done, due, overdue or not yet.",
     ),
+    "sweep": (
+        "sweep",
+        "Find the crime reports sent to accounts about to close, in their downloaded archives.",
+    ),
     "validate": (
         "validate",
         "Check the inventory and mapping, and report every finding at once.",

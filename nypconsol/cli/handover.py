@@ -18,7 +18,7 @@ from nypconsol.cli.options import (
     start_option,
     version_option,
 )
-from nypconsol.cli.output import console, emit, load_and_check
+from nypconsol.cli.output import console, emit, load_and_check, say_folder_written
 from nypconsol.core.errors import ExitCode
 
 # Formats that write one file per report, so need -o DIR.
@@ -109,16 +109,8 @@ def _to_folder(document, fmt: str, output: str) -> None:  # type: ignore[no-unty
 
     files = render("handover", fmt, document)
     result = write_folder(output, files, kind=f"handover-{fmt}")
-    parts = [f"{len(result.written)} written", f"{len(result.unchanged)} unchanged"]
-    if result.removed:
-        parts.append(f"{len(result.removed)} removed from an earlier run")
-    click.echo(
+    say_folder_written(
+        result,
         f"Wrote {plural(len(document.reports), 'handover report')} and the index ({fmt}) to "
-        f"{output}: " + ", ".join(parts) + ".",
-        err=True,
+        f"{output}",
     )
-    if result.kept:
-        click.echo(
-            f"Left alone, changed since an earlier run wrote them: {', '.join(result.kept)}",
-            err=True,
-        )

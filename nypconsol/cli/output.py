@@ -117,6 +117,20 @@ def input_paths(checked) -> list[str]:  # type: ignore[no-untyped-def]
     return [f.display for f in files if f is not None and f.found_by != "built-in"]
 
 
+def say_folder_written(result, what: str) -> None:  # type: ignore[no-untyped-def]
+    """A line on stderr for what ``write_folder`` did, after ``what`` ("Wrote ... to DIR"), and
+    one naming the files it left alone."""
+    parts = [f"{len(result.written)} written", f"{len(result.unchanged)} unchanged"]
+    if result.removed:
+        parts.append(f"{len(result.removed)} removed from an earlier run")
+    click.echo(f"{what}: " + ", ".join(parts) + ".", err=True)
+    if result.kept:
+        click.echo(
+            f"Left alone, changed since an earlier run wrote them: {', '.join(result.kept)}",
+            err=True,
+        )
+
+
 def step_summary(markdown: Callable[[], str]) -> None:
     """Append ``markdown()`` to $GITHUB_STEP_SUMMARY when it names a file (built only then: a
     plan summary costs time on a large plan); a failure there is only a warning."""

@@ -36,6 +36,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "yaml-alias": (E, "YAML anchors/aliases are not accepted in inputs."),
     "yaml-tag": (E, "A YAML tag such as !!python/object is not accepted."),
     "bad-config": (E, "The district mapping is missing a section or has one of the wrong shape."),
+    "bad-lexicon": (
+        E,
+        "The config's sweep: lexicon: override is not in the lexicon's shape; the message names the entry.",
+    ),
     "bad-record": (E, "An inventory record is not a mapping of column to value."),
     "missing-column": (E, "The inventory has no handle or platform column."),
     "duplicate-column": (E, "Two inventory columns have the same name."),
@@ -99,6 +103,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "notice-unsafe-text": (
         E,
         "A closure notice begins like a spreadsheet formula (=, +, -, @) or holds control characters.",
+    ),
+    "archive-api-failed": (
+        E,
+        "The Mastodon API could not be read for an account: its mentions and direct messages were not swept.",
     ),
     "destination-account": (W, "The row is itself a destination account; it is never closed."),
     "lookalike-handle": (W, "The handle looks like another account's: an impersonation risk."),

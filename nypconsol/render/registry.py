@@ -20,6 +20,11 @@ Renderers of one document share a signature:
   with a rich console, ``table`` draws at the terminal and returns ""
 * ``log``: ``(events, *, ledger="", console=None) -> str``; ``events`` are the ledger's, oldest
   first, and ``ledger`` names it
+* ``sweep``: ``(document, *, width=None) -> str | bytes``: the sweep document on standard
+  output: the summary for a person (``table``, wrapped to ``width``), the document (``json``),
+  every district's worklist (``csv``, ``html``)
+* ``sweep-folder``: ``(document) -> dict[str, bytes]``: the files of ``sweep -o DIR``: one
+  ``DISTRICT.csv`` and ``DISTRICT.html`` worklist per district, and ``sweep.json``
 """
 
 from __future__ import annotations
@@ -64,6 +69,13 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("log", "table"): "nypconsol.render.log:log_table",
     ("log", "json"): "nypconsol.render.log:log_json",
     ("log", "csv"): "nypconsol.render.log:log_csv",
+    ("sweep", "table"): "nypconsol.render.sweep_text:sweep_summary",
+    ("sweep", "json"): "nypconsol.render.sweep:sweep_json",
+    ("sweep", "csv"): "nypconsol.render.sweep:sweep_csv",
+    ("sweep", "html"): "nypconsol.render.sweep_html:sweep_html",
+    ("sweep-folder", "csv"): "nypconsol.render.sweep:sweep_csv_files",
+    ("sweep-folder", "html"): "nypconsol.render.sweep_html:sweep_html_files",
+    ("sweep-folder", "json"): "nypconsol.render.sweep:sweep_json_files",
 }
 
 

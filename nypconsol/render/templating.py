@@ -9,7 +9,7 @@ as written, and in HTML ``<script>`` prints as text.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -76,6 +76,20 @@ def render(
         return template.render(**fields)
     except Exception as exc:  # every Jinja2 error, and errors raised by filters on data
         raise _problem(name, override, exc) from None
+
+
+def render_to(name: str, fields: Mapping[str, Any], out: Any) -> None:
+    """Render the shipped template ``name`` piece by piece into ``out`` (a text stream), so
+    that a very large document is never held as pieces and as one string at once."""
+    try:
+        for piece in _pieces(name, fields):
+            out.write(piece)
+    except Exception as exc:  # every Jinja2 error, and errors raised by filters on data
+        raise _problem(name, None, exc) from None
+
+
+def _pieces(name: str, fields: Mapping[str, Any]) -> Iterator[str]:
+    return _environment().get_template(name).generate(**fields)
 
 
 def check_template(name: str, override: TemplateText) -> None:

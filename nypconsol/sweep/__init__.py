@@ -11,6 +11,8 @@ from nypconsol.sweep.document import (
     sweep_document,
     triage_input,
 )
+from nypconsol.sweep.lexicon import Lexicon, LexiconError
+from nypconsol.sweep.lexicon_build import load_lexicon, merge_lexicon
 from nypconsol.sweep.model import (
     ArchiveCoverage,
     ArchiveFinding,
@@ -19,17 +21,11 @@ from nypconsol.sweep.model import (
     Priority,
     SweepAccount,
     SweepInput,
-)
-from nypconsol.sweep.sources import Limits
-from nypconsol.sweep.triage import (
-    Lexicon,
-    LexiconError,
     Triage,
-    classify,
-    load_lexicon,
-    merge_lexicon,
-    triage,
 )
+from nypconsol.sweep.scoring import classify
+from nypconsol.sweep.sources import Limits
+from nypconsol.sweep.triage import triage
 
 __all__ = [
     "ArchiveCoverage",

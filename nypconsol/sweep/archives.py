@@ -3,26 +3,23 @@ platform's reader, and gather the inbound messages of all of them with ``answere
 
 from __future__ import annotations
 
-import os
-import re
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from nypconsol.sweep import mastodon, meta, x
 from nypconsol.sweep.conversations import ConversationLog, ReadContext
+from nypconsol.sweep.discover import Candidate, detect_layout, discover
+from nypconsol.sweep.matching import AccountIndex, match_account
 from nypconsol.sweep.memory import collector_paused
 from nypconsol.sweep.model import (
-    PLATFORM_NAMES,
     ArchiveCoverage,
     ArchiveFinding,
     InboundMessage,
-    MatchedBy,
+    MastodonInbox,
     Platform,
     SweepAccount,
     SweepInput,
-    handle_key,
+    archive_finding,
 )
 from nypconsol.sweep.sources import (
     ArchiveSource,
@@ -47,270 +44,16 @@ NOT_COVERED: dict[str, tuple[str, ...]] = {
         "comments from other people on the account's posts: the export holds only the account's own comments",
         "replies and mentions from other people",
     ),
-    Platform.MASTODON: (
-        "direct messages to the account: only the Mastodon API has them, and this version does not call it",
-        "mentions and replies from other people: only the Mastodon API has them, and this version does not call it",
-    ),
+    Platform.MASTODON: mastodon.NOT_COVERED,
 }
 
-_ROOT_DIRS = (
-    "messages",
-    "your_activity_across_facebook",
-    "your_facebook_activity",
-    "your_instagram_activity",
-    "personal_information",
-)
-_ROOT_FILES = ("outbox.json", "actor.json", *x.X_MARKERS)
-_MAX_DEPTH = 4  # how deep a folder of archives is searched
-_NAME_SPLIT = re.compile(r"[-\s]+")
+
+MastodonApi = Callable[[SweepAccount], MastodonInbox]
 
 
 class SweepError(RuntimeError):
     """A fault while reading an archive (never bad input, which is a finding); the message
     names the archive and the kind of fault only, never what the archive holds."""
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """An archive found in the paths given: a zip or an extracted folder."""
-
-    path: Path
-    display: str  # as the user gave it, or joined onto what they gave
-    is_zip: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    platforms: tuple[str, ...]
-    root: str  # "" or the one folder the export sits in, "name/"
-    description: str
-    meta: meta.MetaLayout | None = None
-
-
-def _finding(code: str, archive: str, message: str, member: str | None = None) -> ArchiveFinding:
-    return ArchiveFinding(code=code, archive=archive, member=member, message=message)
-
-
-def _looks_like_export(folder: Path) -> bool:
-    return any((folder / name).is_file() for name in _ROOT_FILES) or any(
-        (folder / name).is_dir() for name in _ROOT_DIRS
-    )
-
-
-def _is_zip(path: Path) -> bool:
-    return path.suffix.casefold() == ".zip" or zipfile.is_zipfile(path)
-
-
-def discover(paths: Sequence[str]) -> tuple[list[Candidate], list[ArchiveFinding]]:
-    """The archives in the paths given: each zip, each extracted export folder, and every one
-    of those inside a folder of archives (searched a few levels deep, links not followed)."""
-    found: list[Candidate] = []
-    findings: list[ArchiveFinding] = []
-    for given in paths:
-        path = Path(given)
-        try:
-            if path.is_symlink() and not path.exists():
-                findings.append(_finding("archive-unreadable", given, "is a broken link"))
-            elif path.is_file():
-                lowered = path.name.casefold()
-                if lowered.endswith((".tar.gz", ".tgz", ".tar")):
-                    findings.append(
-                        _finding(
-                            "archive-layout",
-                            given,
-                            "is a tar archive (older Mastodon exports); this version reads zips "
-                            "and folders: extract it and give the folder",
-                        )
-                    )
-                elif _is_zip(path):
-                    found.append(Candidate(path=path, display=given, is_zip=True))
-                else:
-                    findings.append(
-                        _finding("archive-layout", given, "is neither a zip nor a folder")
-                    )
-            elif path.is_dir():
-                before = len(found)
-                _search(path, given, 0, found)
-                if len(found) == before:
-                    findings.append(
-                        _finding(
-                            "archive-layout",
-                            given,
-                            "holds no archive: no zip, and none of the files an X, Facebook, "
-                            "Instagram or Mastodon export has",
-                        )
-                    )
-            else:
-                findings.append(_finding("archive-unreadable", given, "does not exist"))
-        except PermissionError:
-            findings.append(
-                _finding("archive-unreadable", given, "cannot be read (permission denied)")
-            )
-    return found, findings
-
-
-def _search(folder: Path, display: str, depth: int, found: list[Candidate]) -> None:
-    if _looks_like_export(folder):
-        found.append(Candidate(path=folder, display=display, is_zip=False))
-        return
-    if depth >= _MAX_DEPTH:
-        return
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        child = Path(entry.path)
-        shown = os.path.join(display, entry.name)
-        if entry.is_symlink():
-            continue
-        if entry.is_dir():
-            _search(child, shown, depth + 1, found)
-        elif entry.is_file() and entry.name.casefold().endswith(".zip"):
-            found.append(Candidate(path=child, display=shown, is_zip=True))
-
-
-def _common_folder(names: Iterable[str]) -> str | None:
-    top = None
-    for name in names:
-        head, sep, _ = name.partition("/")
-        if not sep or (top is not None and head != top):
-            return None
-        top = head
-    return None if top is None else top + "/"
-
-
-def detect_layout(source: ArchiveSource) -> Layout | None:
-    """Which export this is (X, Facebook, Instagram, Mastodon), at its root or in one folder."""
-    names = [m.name for m in source.members()]
-    roots = [""]
-    wrapper = _common_folder(names)
-    if wrapper:
-        roots.append(wrapper)
-    for root in roots:
-        files = {n[len(root) :]: None for n in names if n.startswith(root)}
-        if any(x.is_x_file(n) for n in files):
-            return Layout(platforms=(Platform.X,), root=root, description="x")
-        found = meta.detect(files)
-        if found is not None:
-            where = ", ".join(found.roots) or "no messages folder"
-            return Layout(
-                platforms=found.platforms,
-                root=root,
-                description=f"meta ({where})",
-                meta=found,
-            )
-        if any(n in mastodon.MARKERS for n in files):
-            return Layout(platforms=(Platform.MASTODON,), root=root, description="mastodon")
-    return None
-
-
-class AccountIndex:
-    """The inventory accounts by platform and handle as the platform compares them."""
-
-    def __init__(self, accounts: Iterable[SweepAccount]) -> None:
-        self._by_key: dict[tuple[str, str], SweepAccount] = {}
-        for account in accounts:
-            self._by_key.setdefault(account.key(), account)
-        self._platforms = sorted({p for p, _ in self._by_key})
-
-    def lookup(
-        self, handle: str, platforms: tuple[str, ...]
-    ) -> tuple[list[SweepAccount], list[SweepAccount]]:
-        """(accounts of that handle on these platforms, accounts of it on other platforms)."""
-        fits, others = [], []
-        for platform in self._platforms:
-            account = self._by_key.get((platform, handle_key(platform, handle)))
-            if account is not None:
-                (fits if platform in platforms else others).append(account)
-        return fits, others
-
-
-def _name_candidates(candidate: Candidate) -> list[tuple[str, str]]:
-    """Handles the archive's own name and its folder's could be, with where each comes from."""
-    path = candidate.path.absolute()
-    own = (
-        path.name[:-4] if candidate.is_zip and path.name.casefold().endswith(".zip") else path.name
-    )
-    names = [(own, "its name")]
-    names += [(part, "its name") for part in _NAME_SPLIT.split(own) if part and part != own]
-    if path.parent.name:
-        names.append((path.parent.name, "the folder it is in"))
-    return names
-
-
-def _platforms_text(platforms: tuple[str, ...]) -> str:
-    return " or ".join(PLATFORM_NAMES[Platform(p)] for p in platforms)
-
-
-def match_account(
-    candidate: Candidate,
-    platforms: tuple[str, ...],
-    named: tuple[str, str] | None,
-    index: AccountIndex,
-    account_hint: str | None,
-) -> tuple[SweepAccount, MatchedBy] | ArchiveFinding:
-    """The inventory account of an archive: named by the archive itself, else by its file or
-    folder name, else by ``--account``. An archive of no inventory account, or tied to one on
-    another platform, is a finding naming it."""
-    archive = candidate.display
-    kind = _platforms_text(platforms)
-    if named is not None:
-        handle, where = named
-        fits, others = index.lookup(handle, platforms)
-        if len(fits) == 1:
-            return fits[0], MatchedBy.ARCHIVE
-        if others:
-            return _wrong_platform(archive, kind, handle, others[0], where)
-        return _finding(
-            "archive-unmatched",
-            archive,
-            f"is the {kind} archive of @{handle} (named in {where}), which is not in the "
-            "inventory: add the account to the inventory, or leave the archive out",
-        )
-    wrong: tuple[str, SweepAccount, str] | None = None
-    tried = [(name, where) for name, where in _name_candidates(candidate)]
-    if account_hint:
-        tried.append((account_hint, "--account"))
-    for name, where in tried:
-        fits, others = index.lookup(name, platforms)
-        if len(fits) == 1:
-            by = MatchedBy.ACCOUNT_OPTION if where == "--account" else MatchedBy.NAME
-            return fits[0], by
-        if len(fits) > 1:
-            return _finding(
-                "archive-unmatched",
-                archive,
-                f"could be the archive of {name} on "
-                + " or ".join(PLATFORM_NAMES[Platform(a.platform)] for a in fits)
-                + ", and the archive does not say which",
-            )
-        if others and (wrong is None or where == "--account"):
-            wrong = (name, others[0], where)  # what the user said outright counts most
-    if wrong is not None:
-        return _wrong_platform(archive, kind, wrong[0], wrong[1], wrong[2])
-    return _finding(
-        "archive-unmatched",
-        archive,
-        f"does not say which {kind} account it is, and neither its name nor its folder's is an "
-        "inventory handle: put it in a folder named after the account's handle, or pass --account",
-    )
-
-
-def _wrong_platform(
-    archive: str, kind: str, handle: str, account: SweepAccount, where: str
-) -> ArchiveFinding:
-    other = _OTHER_NAMES.get(account.platform, account.platform)
-    return _finding(
-        "archive-wrong-platform",
-        archive,
-        f"is {_article(kind)} {kind} archive, but {handle} ({where}) is {_article(other)} {other} "
-        "account in the inventory: "
-        "check that the archive and the account belong together",
-    )
-
-
-def _article(name: str) -> str:
-    return "an" if name[:1] in ("X", "I", "A", "E", "O", "U") else "a"
-
-
-_OTHER_NAMES = {**{str(p): n for p, n in PLATFORM_NAMES.items()}, "tiktok": "TikTok"}
 
 
 @dataclass
@@ -326,6 +69,7 @@ def _read_one(
     limits: Limits,
     seen: dict[str, str],
     findings: list[ArchiveFinding],
+    mastodon_api: MastodonApi | None,
 ) -> _ArchiveRead | None:
     display = candidate.display
     try:
@@ -335,19 +79,21 @@ def _read_one(
             else FolderSource(candidate.path, display, limits)
         )
     except SourceError as error:
-        findings.append(_finding(error.code, display, error.message))
+        findings.append(archive_finding(error.code, display, error.message))
         return None
     with source:
         for rejected in source.rejected():
-            findings.append(_finding("archive-bad-path", display, rejected.reason, rejected.name))
+            findings.append(
+                archive_finding("archive-bad-path", display, rejected.reason, rejected.name)
+            )
         try:
             digest = source.sha256()
         except OSError:
-            findings.append(_finding("archive-unreadable", display, "cannot be read"))
+            findings.append(archive_finding("archive-unreadable", display, "cannot be read"))
             return None
         if digest in seen:
             findings.append(
-                _finding(
+                archive_finding(
                     "archive-duplicate",
                     display,
                     f"is the same archive as {seen[digest]} (same SHA-256); it was read once",
@@ -358,7 +104,7 @@ def _read_one(
         layout = detect_layout(source)
         if layout is None:
             findings.append(
-                _finding(
+                archive_finding(
                     "archive-layout",
                     display,
                     "is not an export layout this version knows (X data/ files, Facebook or "
@@ -368,7 +114,7 @@ def _read_one(
             return None
         if layout.meta is not None and layout.meta.html_only:
             findings.append(
-                _finding(
+                archive_finding(
                     "archive-layout",
                     display,
                     "is a Facebook or Instagram export in HTML format; download your information "
@@ -412,20 +158,26 @@ def _read_one(
                     "be told apart: every message is listed as inbound and none as answered",
                 )
             meta.read_messages(ctx, layout.meta, owners)
+    not_covered = NOT_COVERED[Platform(platform)]
+    described = layout.description
+    if platform == Platform.MASTODON and mastodon_api is not None:
+        inbox = mastodon_api(account)  # after the archive is closed: this may take a while
+        not_covered = mastodon.read_inbox(ctx, inbox)
+        described += f" + API {inbox.source}"
     coverage = ArchiveCoverage(
         path=display,
         sha256=digest,
         platform=platform,
         account=account,
         matched_by=matched_by,
-        layout=layout.description,
+        layout=described,
         conversations=len(log.conversations),
         messages=log.messages,
         inbound=len(log.inbound),
         own=log.own + log.own_posts,
         first_ms=log.first_ms,
         last_ms=log.last_ms,
-        not_covered=NOT_COVERED[Platform(platform)],
+        not_covered=not_covered,
     )
     return _ArchiveRead(coverage=coverage, log=log)
 
@@ -435,30 +187,38 @@ def read_archives(
     accounts: Iterable[SweepAccount],
     account_hint: str | None = None,
     limits: Limits | None = None,
+    *,
+    not_swept: Iterable[tuple[SweepAccount, str]] = (),
+    mastodon_api: MastodonApi | None = None,
 ) -> SweepInput:
     """Read every archive in ``paths`` (zips, extracted folders, folders of archives).
 
     Each is tied to one of ``accounts``; a bad archive, or a bad file in one, becomes a finding
     and the rest are still read. Messages found in two archives of the same account (two
     downloads, or the parts of one) are kept once, under the first archive given.
+    ``not_swept`` are inventory accounts that are not swept, with why (``retain: ...``): an
+    archive of one is a finding that says so. ``mastodon_api``, when given, is asked for what
+    the Mastodon API holds for each Mastodon account swept (its mentions and direct messages);
+    it must not raise, but report a problem in the inbox it returns.
     """
     with collector_paused():
-        return _read_all(paths, accounts, account_hint, limits or Limits())
+        index = AccountIndex(accounts, not_swept)
+        return _read_all(paths, index, account_hint, limits or Limits(), mastodon_api)
 
 
 def _read_all(
     paths: Sequence[str],
-    accounts: Iterable[SweepAccount],
+    index: AccountIndex,
     account_hint: str | None,
     limits: Limits,
+    mastodon_api: MastodonApi | None,
 ) -> SweepInput:
-    index = AccountIndex(accounts)
     candidates, findings = discover(paths)
     seen: dict[str, str] = {}
     reads = []
     for candidate in candidates:
         try:
-            read = _read_one(candidate, index, account_hint, limits, seen, findings)
+            read = _read_one(candidate, index, account_hint, limits, seen, findings, mastodon_api)
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as error:

@@ -4,8 +4,10 @@ account's own messages kept only as times, to tell which conversations it answer
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from nypconsol.sweep.decode import parse_json_file
 from nypconsol.sweep.model import ArchiveFinding
 from nypconsol.sweep.sources import ArchiveSource, Member, MemberError
 
@@ -48,7 +50,10 @@ class ConversationLog:
         text: str,
         own: bool,
         attachments: tuple[str, ...] = (),
+        counted: bool = True,
     ) -> None:
+        """One message; ``counted`` False for the account's own message already counted as one
+        of its posts (a Mastodon direct message is in its export's outbox too)."""
         key = (conversation, message_id)
         if key in self._seen:
             self.duplicates += 1
@@ -57,16 +62,19 @@ class ConversationLog:
         self.conversations.add(conversation)
         self._when(sent_ms)
         if own:
-            self.own += 1
+            self.own += counted
             if sent_ms > self.own_last.get(conversation, -1):
                 self.own_last[conversation] = sent_ms
             return
         sender = self._names.setdefault(sender, sender)
         self.inbound.append((conversation, message_id, sent_ms, sender, text, attachments))
 
-    def own_post(self, *, sent_ms: int, replies_to: tuple[str, ...] = ()) -> None:
-        """A public post by the account; ``replies_to`` are the user ids it replied to."""
-        self.own_posts += 1
+    def own_post(
+        self, *, sent_ms: int, replies_to: tuple[str, ...] = (), counted: bool = True
+    ) -> None:
+        """A public post by the account; ``replies_to`` are the user ids it replied to.
+        ``counted`` False for one already counted (read from the export and the API alike)."""
+        self.own_posts += counted
         self._when(sent_ms)
         for user in replies_to:
             if sent_ms > self.public_replies.get(user, -1):
@@ -126,6 +134,22 @@ class ReadContext:
         except MemberError as error:
             self.finding(error.code, name, error.message)
             return None
+
+    def parse(
+        self, name: str, parse: Callable[[bytearray], object] = parse_json_file
+    ) -> object | None:
+        """The value of the file as ``parse`` reads it (JSON by default), or None after recording
+        why it could not be read or parsed."""
+        data = self.read(name)
+        if data is None:
+            return None
+        try:
+            return parse(data)
+        except MemberError as error:
+            self.finding(error.code, name, error.message)
+            return None
+        finally:
+            del data  # the bytes go before the caller walks what they parsed into
 
     def read_head(self, name: str, size: int) -> bytes | None:
         member = self.files.get(name)

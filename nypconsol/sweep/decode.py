@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import orjson
 
@@ -69,6 +70,11 @@ def strip_bom(data: bytearray) -> memoryview:
     return view[3:] if data.startswith(_BOM) else view
 
 
+def parse_json_file(data: bytearray):  # type: ignore[no-untyped-def]
+    """The value of a JSON data file (Meta's, Mastodon's), a byte-order mark allowed."""
+    return parse_json(strip_bom(data))
+
+
 def unmojibake(text: str) -> str:
     """Meta's export text as written: each UTF-8 byte was escaped as its own character.
 
@@ -86,3 +92,36 @@ def unmojibake(text: str) -> str:
 def unescape_html(text: str) -> str:
     """X's escaped text (``&amp;``, ``&lt;``, ``&gt;``) as written."""
     return html.unescape(text) if "&" in text else text
+
+
+class _TextOfHtml(HTMLParser):
+    """The text of a Mastodon status's HTML: paragraphs and line breaks kept, entities decoded,
+    every tag (and so every link's target) dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def html_to_text(markup: str) -> str:
+    """What a person wrote in a Mastodon status, from its HTML."""
+    if "<" not in markup and "&" not in markup:
+        return markup.strip()
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    parser.close()
+    return _BLANK_LINES.sub("\n\n", "".join(parser.parts)).strip()

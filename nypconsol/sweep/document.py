@@ -11,9 +11,11 @@ import secrets
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nypconsol.sweep.lexicon import Lexicon
+from nypconsol.sweep.lexicon_build import load_lexicon
 from nypconsol.sweep.memory import collector_paused
-from nypconsol.sweep.model import ArchiveCoverage, InboundMessage, Priority, SweepInput
-from nypconsol.sweep.triage import Lexicon, Triage, load_lexicon, triage
+from nypconsol.sweep.model import ArchiveCoverage, InboundMessage, Priority, SweepInput, Triage
+from nypconsol.sweep.triage import triage
 
 FORMAT_VERSION = "1.0"
 PSEUDONYM_ENV = "NYPCONSOL_PSEUDONYM_KEY"

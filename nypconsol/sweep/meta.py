@@ -12,9 +12,8 @@ import orjson
 from rapidfuzz import fuzz
 
 from nypconsol.sweep.conversations import ReadContext, meta_message_id
-from nypconsol.sweep.decode import parse_json, strip_bom, unmojibake
+from nypconsol.sweep.decode import unmojibake
 from nypconsol.sweep.model import Platform
-from nypconsol.sweep.sources import MemberError
 
 _ROOT = r"(?P<root>(?:your_activity_across_facebook/|your_facebook_activity/|your_instagram_activity/)?messages)"
 _THREAD = re.compile(
@@ -95,25 +94,12 @@ def detect(files: dict) -> MetaLayout | None:
     )
 
 
-def _parse(ctx: ReadContext, name: str):  # type: ignore[no-untyped-def]
-    data = ctx.read(name)
-    if data is None:
-        return None
-    try:
-        return parse_json(strip_bom(data))
-    except MemberError as error:
-        ctx.finding(error.code, name, error.message)
-        return None
-    finally:
-        del data
-
-
 def read_identity(ctx: ReadContext) -> MetaIdentity:
     """The account as Instagram's personal information names it (Facebook pages have none)."""
     for name in _PERSONAL:
         if name not in ctx.files:
             continue
-        value = _parse(ctx, name)
+        value = ctx.parse(name)
         users = value.get("profile_user") if isinstance(value, dict) else None
         user = users[0] if isinstance(users, list) and users else None
         fields = user.get("string_map_data") if isinstance(user, dict) else None
@@ -153,7 +139,7 @@ def _participants(ctx: ReadContext, name: str) -> list[str]:
             return _participant_names(orjson.loads(match[1]))
         except orjson.JSONDecodeError:
             pass
-    value = _parse(ctx, name)
+    value = ctx.parse(name)
     return _participant_names(value.get("participants") if isinstance(value, dict) else None)
 
 
@@ -216,7 +202,7 @@ def read_messages(ctx: ReadContext, layout: MetaLayout, owners: frozenset[str]) 
 def _read_page(
     ctx: ReadContext, conversation: str, name: str, owners: frozenset[str], *, flat: bool
 ) -> None:
-    value = _parse(ctx, name)
+    value = ctx.parse(name)
     if value is None:
         return
     messages = value.get("messages") if isinstance(value, dict) else None

@@ -96,6 +96,12 @@ class ArchiveFinding:
         }
 
 
+def archive_finding(
+    code: str, archive: str, message: str, member: str | None = None
+) -> ArchiveFinding:
+    return ArchiveFinding(code=code, archive=archive, member=member, message=message)
+
+
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
     """One message a member of the public sent the account: a candidate for triage."""
@@ -109,6 +115,18 @@ class InboundMessage:
     attachments: tuple[str, ...] = ()  # kinds: photo, video, audio, file, gif, sticker, link
     answered: bool = False
     answered_by: str | None = None  # "message" (in the conversation) or "public reply" (X)
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """What triage says about one message; ``cues`` say why, in words a person reads."""
+
+    priority: Priority
+    categories: tuple[str, ...]
+    cues: tuple[str, ...]
+    follows: str | None = None  # the message id of the report this one adds facts to
+    facts: tuple[str, ...] = ()  # the kinds of fact found (registration, street, ...)
+    now: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +146,38 @@ class ArchiveCoverage:
     first_ms: int | None
     last_ms: int | None
     not_covered: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiStatus:
+    """A Mastodon status as the API gives it, reduced to what the sweep reads."""
+
+    id: str
+    created_ms: int
+    account_id: str  # the sender's id at the account's instance
+    acct: str  # the sender as user@instance
+    html: str  # the content as the API gives it (HTML), content warning first
+    visibility: str  # public, unlisted, private, direct
+    in_reply_to_id: str | None = None
+    in_reply_to_account_id: str | None = None
+    mentions: tuple[str, ...] = ()  # user@instance of every account it mentions
+    attachments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MastodonInbox:
+    """What the Mastodon API holds for an account that its export does not: direct messages
+    (each thread whole), mentions, and the account's own posts back to the oldest of them
+    (to tell which were answered). ``problem`` says why it could not be read (then nothing
+    else is filled in); ``not_seen`` what even the API could not show."""
+
+    source: str  # the instance asked, as shown: https://mastodon.social
+    own_id: str | None = None
+    threads: tuple[tuple[str, tuple[ApiStatus, ...]], ...] = ()  # conversation id -> statuses
+    mentions: tuple[ApiStatus, ...] = ()
+    own_statuses: tuple[ApiStatus, ...] = ()
+    problem: str | None = None
+    not_seen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,16 +65,7 @@ def tweet_ms(text: str) -> int:
 
 
 def _parse(ctx: ReadContext, name: str, global_name: str):  # type: ignore[no-untyped-def]
-    data = ctx.read(name)
-    if data is None:
-        return None
-    try:
-        return parse_ytd(data, global_name)
-    except MemberError as error:
-        ctx.finding(error.code, name, error.message)
-        return None
-    finally:
-        del data
+    return ctx.parse(name, lambda data: parse_ytd(data, global_name))
 
 
 def _manifest(ctx: ReadContext) -> dict | None:

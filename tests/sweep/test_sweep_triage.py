@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from nypconsol.sweep.model import InboundMessage, Priority
-from nypconsol.sweep.triage import (
-    LexiconError,
-    classify,
+from nypconsol.sweep.lexicon import LexiconError
+from nypconsol.sweep.lexicon_build import (
     compile_lexicon,
     default_lexicon_data,
     load_lexicon,
     merge_lexicon,
-    triage,
 )
+from nypconsol.sweep.model import InboundMessage, Priority
+from nypconsol.sweep.scoring import classify
+from nypconsol.sweep.triage import triage
 
 P1, P2, P3, NONE = Priority.P1, Priority.P2, Priority.P3, Priority.NONE
 
@@ -281,7 +281,7 @@ DICTIONARY = Path("/usr/share/dict/british-english")
 def test_no_real_word_is_read_as_a_misspelling_of_another():
     """A dictionary word within the fuzzy distance of a lexicon word is either a form of it
     (assaults, shotguns) or listed in not_misspellings (shouting is not shooting)."""
-    from nypconsol.sweep.triage import _fuzzy
+    from nypconsol.sweep.cues import fuzzy
 
     lexicon = load_lexicon()
     collisions = []
@@ -291,7 +291,7 @@ def test_no_real_word_is_read_as_a_misspelling_of_another():
             continue
         if word in lexicon.known_words:
             continue
-        entry = _fuzzy(lexicon, word)
+        entry = fuzzy(lexicon, word)
         if entry is None:
             continue
         term = entry.words[0]

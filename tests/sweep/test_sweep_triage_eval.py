@@ -26,8 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from nypconsol.sweep.lexicon_build import load_lexicon
 from nypconsol.sweep.model import Priority
-from nypconsol.sweep.triage import classify, load_lexicon
+from nypconsol.sweep.scoring import classify
 
 LABELLED = Path(__file__).resolve().parent / "labelled"
 LEVELS = ("P1", "P2", "P3", "none")

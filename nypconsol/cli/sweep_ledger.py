@@ -1,0 +1,120 @@
+"""``sweep`` and the progress ledger: when a ledger exists (``--ledger``, ``NYPCONSOL_LEDGER``, or
+the default file in the working folder), a ``swept`` event is recorded for each archive swept,
+carrying the archive's SHA-256 and the counts, never any text.
+
+A ledger that was asked for (``--ledger`` or the variable) but cannot be used, or that fails
+while recording, does not undo the sweep: what was printed and written stays, a message says
+what was and was not recorded, and the command ends with exit 4 so that no script takes an
+unrecorded sweep for a recorded one. The default file is used only when it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nypconsol.core.models import PlanEntry
+
+
+@dataclass
+class LedgerOutcome:
+    """What happened in the ledger: lines for stderr, and whether it failed."""
+
+    lines: list[str] = field(default_factory=list)
+    failed: bool = False
+
+
+def _counts(document: dict) -> dict[str, dict[str, int]]:
+    """Per archive: the items of each priority and the unanswered P1 and P2 ones."""
+    counts: dict[str, dict[str, int]] = {
+        a["path"]: {"P1": 0, "P2": 0, "P3": 0, "unanswered": 0} for a in document["archives"]
+    }
+    for item in document["items"]:
+        row = counts[item["archive"]]
+        priority = item["priority"]
+        if priority in row:
+            row[priority] += 1
+        if priority in ("P1", "P2") and not item["answered"]:
+            row["unanswered"] += 1
+    return counts
+
+
+def record_sweep(
+    option: str | None,
+    document: dict,
+    entries: Mapping[tuple[str, str], PlanEntry],
+    account_key,  # type: ignore[no-untyped-def]
+) -> LedgerOutcome:
+    """Record the sweep in the ledger named by ``option`` (else the variable, else the default
+    file when it exists). ``entries`` are the plan's migrated accounts by ``account_key(handle,
+    platform)``."""
+    from nypconsol.ledger import LedgerError, LedgerKind, LedgerSource, resolve_location
+
+    outcome = LedgerOutcome()
+    try:
+        location = resolve_location(option)
+    except LedgerError as error:
+        return _failed(outcome, str(error).rstrip("."), [])
+    if (
+        location.source is LedgerSource.DEFAULT
+        and location.kind is LedgerKind.SQLITE
+        and location.path is not None
+        and not location.path.exists()
+    ):
+        outcome.lines.append(
+            "Not recorded in a progress ledger: there is none here (--ledger, NYPCONSOL_LEDGER "
+            "or ./nypconsol-ledger.sqlite)."
+        )
+        return outcome
+    if not document["archives"]:
+        return outcome
+    return _record(option, document, entries, account_key, outcome)
+
+
+def _record(option, document, entries, account_key, outcome):  # type: ignore[no-untyped-def]
+    from nypconsol.cli.ledger_use import ledger_source
+    from nypconsol.core.progress import RecordRefused
+    from nypconsol.ledger import InvalidRecord, LedgerError, SweepDetails, open_ledger, record_sweep
+
+    recorded: list[str] = []
+    counts = _counts(document)
+    try:
+        with open_ledger(option, create=False) as ledger:
+            for archive in document["archives"]:
+                entry = entries[account_key(archive["account"], archive["platform"])]
+                row = counts[archive["path"]]
+                details = SweepDetails(
+                    archive_sha256=archive["sha256"],
+                    conversations=archive["conversations"],
+                    messages=archive["messages"],
+                    p1=row["P1"],
+                    p2=row["P2"],
+                    p3=row["P3"],
+                    unanswered=row["unanswered"],
+                )
+                done = record_sweep(ledger, entry, details)
+                recorded.append(f"{entry.account.handle} ({entry.account.platform})")
+                outcome.lines += [
+                    f"Ledger: {entry.account.handle} ({entry.account.platform}): {w.message}"
+                    for w in done.check.warnings
+                ]
+            where = ledger_source(ledger)
+    except (LedgerError, InvalidRecord, RecordRefused) as error:
+        return _failed(outcome, str(error).rstrip("."), recorded)
+    outcome.lines.append(
+        f"Recorded in the progress ledger {where}: swept for {', '.join(recorded)}, with each "
+        "archive's SHA-256 and counts (no message text)."
+    )
+    return outcome
+
+
+def _failed(outcome: LedgerOutcome, reason: str, recorded: list[str]) -> LedgerOutcome:
+    done = f" Recorded before it failed: {', '.join(recorded)}." if recorded else ""
+    outcome.lines.append(
+        f"Error: the sweep was not recorded in the progress ledger: {reason}.{done} The output "
+        "above and any files written stand; record the sweep once the ledger can be reached."
+    )
+    outcome.failed = True
+    return outcome

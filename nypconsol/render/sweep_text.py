@@ -1,0 +1,194 @@
+"""The sweep at the terminal: per district the counts by priority, answered and unanswered, then
+every P1 item in full and the rest as counts by category; then what each archive could not
+show. Senders appear only as keyed pseudonyms, and no message text but the P1 items' is shown
+(cues quote the text, so only P1 items show theirs). Plain text wrapped to a width, with every
+control character shown as an escape."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+
+from nypconsol.core.parsing import printable
+from nypconsol.core.platforms import PLATFORMS
+from nypconsol.render.phrases import plural
+from nypconsol.render.sweep import (
+    PRIORITIES,
+    Entry,
+    district_name,
+    local_time,
+    words,
+    worklists,
+    zone_name,
+)
+
+INDENT = "    "
+MIN_WIDTH = 40
+
+
+def _wrap(text: str, width: int, indent: str = "", later: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=max(width, MIN_WIDTH),
+        initial_indent=indent,
+        subsequent_indent=indent if later is None else later,
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]
+
+
+def _shown(text: str) -> list[str]:
+    """A message's lines as a terminal may print them: escapes for every control or invisible
+    character (an ESC from the public must not reach the terminal as one)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").split("\n")
+    return [printable(line.replace("\t", " ")) for line in lines]
+
+
+def _when(item: dict) -> str:
+    return f"{local_time(item['sent_at'])} {zone_name(item['sent_at'])}"
+
+
+def _account(item: dict) -> str:
+    account = item["account"]
+    platform = PLATFORMS[account["platform"]].name if account["platform"] in PLATFORMS else ""
+    return f"{printable(account['handle'])} on {platform or account['platform']}"
+
+
+def _sender(item: dict) -> str:
+    return item.get("sender_pseudonym") or "a sender"
+
+
+def _p1_lines(entry: Entry, number: int, width: int) -> list[str]:
+    item = entry.item
+    state = "answered" if item["answered"] else "UNANSWERED"
+    lines = _wrap(f"[{number}] {state}, {_when(item)}", width, "  ", INDENT)
+    lines += _wrap(f"{_account(item)}, from {_sender(item)}", width, INDENT)
+    for line in _shown(item["text"]) if item["text"] else ["(no text)"]:
+        lines += _wrap(line, width, INDENT)
+    if item.get("attachments"):
+        lines += _wrap(f"With: {', '.join(item['attachments'])}", width, INDENT)
+    lines += _wrap("Why: " + printable("; ".join(item["cues"])), width, INDENT, INDENT + "  ")
+    for follow_up in entry.follow_ups:
+        lines += _wrap(
+            f"Follow-up, {_when(follow_up)}, from {_sender(follow_up)}:", width, INDENT + "+ "
+        )
+        for line in _shown(follow_up["text"]) if follow_up["text"] else ["(no text)"]:
+            lines += _wrap(line, width, INDENT + "  ")
+    return lines
+
+
+def _count_table(counts: dict) -> list[str]:
+    lines = ["  Priority   Unanswered    Answered"]
+    for level in PRIORITIES:
+        row = counts[level]
+        lines.append(f"  {level:<8} {row['unanswered']:>12,} {row['answered']:>11,}")
+    return lines
+
+
+def _by_category(entries: list[Entry], level: str) -> tuple[int, int, str]:
+    """How many items of this priority (follow-ups included), how many unanswered, and the
+    count of each first category: no words from the messages, which cues would quote."""
+    total = unanswered = 0
+    categories: Counter[str] = Counter()
+    for entry in entries:
+        for item in (entry.item, *entry.follow_ups):
+            if item["priority"] != level:
+                continue
+            total += 1
+            unanswered += not item["answered"]
+            categories[item["categories"][0] if item["categories"] else "other"] += 1
+    shown = ", ".join(f"{words(c)} {n:,}" for c, n in sorted(categories.items(), key=_most))
+    return total, unanswered, shown
+
+
+def _most(pair: tuple[str, int]) -> tuple[int, str]:
+    return (-pair[1], pair[0])
+
+
+def _district(district: str, entries: list[Entry], document: dict, width: int) -> list[str]:
+    archives = [a for a in document["archives"] if a["district"] == district]
+    lines = [f"{district_name(district)}: {plural(len(archives), 'archive')}"]
+    lines += _count_table(document["summary"]["districts"][district])
+    p1 = [e for e in entries if e.item["priority"] == "P1"]
+    if p1:
+        lines += ["", f"  P1, in full ({plural(len(p1), 'report')}, unanswered first):"]
+        for number, entry in enumerate(p1, 1):
+            lines += _p1_lines(entry, number, width)
+    for level, name in (("P2", "P2"), ("P3", "P3")):
+        total, unanswered, shown = _by_category(entries, level)
+        if total:
+            text = f"{name}: {total:,} ({unanswered:,} unanswered): {shown}"
+            lines += _wrap(text, width, "  ", INDENT)
+    total, unanswered, _ = _by_category(entries, "none")
+    if total:
+        text = (
+            f"Not flagged: {total:,} ({unanswered:,} unanswered). Nothing is dismissed: they "
+            "are in the worklist for a person to glance at."
+        )
+        lines += _wrap(text, width, "  ", INDENT)
+    if not entries:
+        lines.append("  No messages from the public.")
+    return lines
+
+
+def not_covered_lines(document: dict, width: int) -> list[str]:
+    """What each archive read could not show, and each archive that could not be read at all."""
+    lines = _wrap("Not covered: check these another way before the accounts close.", width)
+    for archive in document["archives"]:
+        platform = PLATFORMS[archive["platform"]].name
+        head = (
+            f"{printable(archive['path'])} ({printable(archive['account'])} on {platform}, "
+            f"{district_name(archive['district'])})"
+        )
+        if not archive.get("complete", True):
+            head += ": not all of it could be read (see the findings)"
+        lines += _wrap(head, width, "  ", INDENT)
+        for gap in archive["not_covered"]:
+            lines += _wrap(f"- {gap}", width, INDENT, INDENT + "  ")
+    failed = sorted(
+        {
+            finding["archive"]
+            for finding in document.get("findings", ())
+            if finding["severity"] == "error"
+        }
+        - {archive["path"] for archive in document["archives"]}
+    )
+    for path in failed:
+        lines += _wrap(
+            f"{printable(path)}: not read at all (see the findings)", width, "  ", INDENT
+        )
+    return lines
+
+
+def headline(document: dict) -> str:
+    archives = document["archives"]
+    summary = document["summary"]
+    conversations = sum(a["conversations"] for a in archives)
+    firsts = [a["first"] for a in archives if a["first"]]
+    lasts = [a["last"] for a in archives if a["last"]]
+    span = f", {min(firsts)[:10]} to {max(lasts)[:10]}" if firsts and lasts else ""
+    text = (
+        f"Swept {plural(len(archives), 'archive')}: {plural(summary['items'], 'message')} from "
+        f"the public in {plural(conversations, 'conversation')}{span}."
+    )
+    if summary.get("before_since"):
+        text += f" {summary['before_since']:,} sent before {document['since']} are left out."
+    return text
+
+
+def sweep_summary(document: dict, *, width: int | None = None) -> str:
+    """The sweep for a person at a terminal (``--format table``)."""
+    width = width or 80
+    lines = _wrap(headline(document), width)
+    unanswered = document["summary"]["unanswered_reports"]
+    lines += _wrap(
+        f"Unanswered reports (P1 and P2): {unanswered:,}. Times are UK time; senders are shown "
+        "as keyed pseudonyms (s-...).",
+        width,
+    )
+    for district, entries in worklists(document).items():
+        lines.append("")
+        lines += _district(district, entries, document, width)
+    lines.append("")
+    lines += not_covered_lines(document, width)
+    return "\n".join(lines) + "\n"
