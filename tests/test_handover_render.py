@@ -433,3 +433,28 @@ def test_every_json_file_is_a_versioned_envelope_true_to_the_schema(plan_of):
     broken = json.loads(files["craven.json"])
     del broken["district"]
     assert not validator.is_valid(broken)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_the_terminal_summary_fits_and_never_splits_a_value(width: int) -> None:
+    """At a terminal the index fits its width: no district, number or date is split, every
+    column that is left out is named."""
+    from rich.console import Console
+
+    from nypconsol.pipeline import check, load_inputs
+
+    plan = make_plan(check(load_inputs(None, None, environ={})), dt.date(2027, 1, 11))
+    handover = build_handover(plan)
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=True, color_system=None)
+    console.markup = False
+    handover_table(handover, console=console)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines), "\n".join(lines)
+    words = {word.rstrip(".,;:") for line in lines for word in line.split()}
+    for report in handover.reports:
+        assert f"{report.totals.followers_to_redirect:,}" in words
+        assert set(report.name.split()) <= words, report.name
+    assert {"2027-01-11", "2027-01-25", "Accounts", "Migrate", "Followers"} <= words
+    if width == 80:
+        assert any(line.startswith("Not shown at this width: ") for line in lines), lines

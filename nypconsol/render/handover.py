@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from nypconsol.core.handover import INDEX_STEM
 from nypconsol.core.parsing import printable
 from nypconsol.render.envelope import FORMAT_VERSION, TOOL
+from nypconsol.render.fit import ColumnSpec, Give
 from nypconsol.render.phrases import plural
 from nypconsol.render.text import TextTable, plain_tables
 
@@ -277,13 +278,33 @@ SUMMARY_COLUMNS = (
     ("First notice", "left"),
     ("Last close", "left"),
 )
+# At a terminal numbers and dates stay whole; when the columns cannot all fit they are left out
+# in this order, as the plan's summary does: Unknown, Accounts (the sum of the next three),
+# Skip, Retain, Last close, First notice. District, Migrate and Followers are always shown.
+SUMMARY_SPECS = (
+    ColumnSpec("District", give=Give.WRAP),
+    ColumnSpec("Accounts", "right", drop=2),
+    ColumnSpec("Migrate", "right"),
+    ColumnSpec("Retain", "right", drop=4),
+    ColumnSpec("Skip", "right", drop=3),
+    ColumnSpec("Followers", "right"),
+    ColumnSpec("Unknown", "right", drop=1),
+    ColumnSpec("First notice", drop=6),
+    ColumnSpec("Last close", drop=5),
+)
 
 
 def handover_table(handover: Handover, *, console=None) -> str:  # type: ignore[no-untyped-def]
     """The index as a table: drawn by rich on ``console``, else as plain text."""
     rows = [_summary_row(r.name, r.totals) for r in handover.reports]
     rows.append(_summary_row("Total", handover.totals))
-    table = TextTable("Handover reports", SUMMARY_COLUMNS, rows)
+    table = TextTable(
+        "Handover reports",
+        SUMMARY_COLUMNS,
+        rows,
+        specs=SUMMARY_SPECS,
+        more="widen the terminal, or write the reports with -o DIR",
+    )
     lines = [
         f"{plural(len(handover.reports), 'report')}: "
         f"{plural(handover.totals.migrate, 'account')} to hand over, "

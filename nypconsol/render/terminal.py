@@ -116,20 +116,25 @@ def draw_table(
     console.print(table)
 
 
-def _dropped_line(layout: Layout) -> str | None:
+def _dropped_line(layout: Layout, more: str = MORE) -> str | None:
     if not layout.dropped:
         return None
-    return f"Not shown at this width: {', '.join(layout.dropped)} ({MORE})."
+    return f"Not shown at this width: {', '.join(layout.dropped)} ({more})."
 
 
 def print_tables(tables: list[TextTable], lines: list[str], console) -> None:  # type: ignore[no-untyped-def]
-    """Plain tables (the district mapping) drawn to fit: text wraps at spaces, never inside a
-    word such as a handle."""
+    """Plain tables (the district mapping, the handover index) drawn to fit: text wraps at
+    spaces, never inside a word such as a handle; a table's own ``specs`` may keep values
+    whole and drop columns, in their order, when they cannot all fit."""
     for text_table in tables:
-        specs = [ColumnSpec(h, justify, give=Give.WRAP) for h, justify in text_table.columns]
+        specs = list(text_table.specs or ()) or [
+            ColumnSpec(h, justify, give=Give.WRAP) for h, justify in text_table.columns
+        ]
         rows = [[shown(cell) for cell in row] for row in text_table.rows]
         layout = fit_columns(specs, rows, console.width, measure=_measure())
         draw_table(console, specs, rows, layout, title=shown(text_table.title))
+        if line := _dropped_line(layout, text_table.more):
+            console.print(line)
     for line in lines:
         console.print(shown(line))
 
