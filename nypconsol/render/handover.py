@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from nypconsol.core.handover import INDEX_STEM
+from nypconsol.core.config import INDEX_STEM
 from nypconsol.core.parsing import printable
 from nypconsol.render.envelope import FORMAT_VERSION, TOOL
 from nypconsol.render.fit import ColumnSpec, Give

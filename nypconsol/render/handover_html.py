@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nypconsol import __version__
+from nypconsol.core.config import INDEX_STEM
 from nypconsol.core.errors import ExitCode, NypconsolError
-from nypconsol.core.handover import INDEX_STEM
 from nypconsol.core.progress import StepStatus
 from nypconsol.render.handover import (
     chosen_platforms,

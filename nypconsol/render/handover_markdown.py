@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nypconsol.core.handover import INDEX_STEM
+from nypconsol.core.config import INDEX_STEM
 from nypconsol.core.progress import StepStatus
 from nypconsol.render.handover import (
     chosen_platforms,
