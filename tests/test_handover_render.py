@@ -364,6 +364,25 @@ def test_hostile_text_is_escaped_in_every_markdown_field(plan_of):
     )
 
 
+def test_control_characters_from_the_inputs_are_shown_not_written_raw(plan_of):
+    """An owner holding OSC 52 (which writes the clipboard of a terminal that shows the file)
+    or colour codes: the HTML and Markdown show the characters as escapes, never the raw
+    bytes, as the terminal, the plan's Markdown and the notices do."""
+    rows = io.StringIO()
+    writer = csv.writer(rows, lineterminator="\n")
+    writer.writerow(["handle", "platform", "owner", "role", "area", "sign_off"])
+    writer.writerow(["Moving1", "x", "Evil\x1b]52;c;aGk=\x07Owner", "\x1b[31mPC\x1b[0m", "Skipton",
+                     "Sign\u202eoff"])  # fmt: skip
+    handover = build_handover(plan_of(HANDOVER_CONFIG, rows.getvalue()))
+    files = {**handover_html(handover), **handover_markdown(handover)}
+    for name in ("craven.html", "craven.md"):
+        text = files[name].decode()
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", text), name
+    html = files["craven.html"].decode()
+    assert "Evil\\u001b]52;c;aGk=\\u0007Owner" in html
+    assert "Sign\\u202eoff" in html
+
+
 def test_hostile_text_is_plain_data_in_json(plan_of):
     handover = build_handover(_hostile_plan(plan_of))
     data = handover_json(handover)["craven.json"]

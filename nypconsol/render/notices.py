@@ -24,6 +24,7 @@ from nypconsol.core.notices import (
     build_notices,
     template_name,
 )
+from nypconsol.core.parsing import terminal_safe
 from nypconsol.core.platforms import PLATFORMS
 from nypconsol.render.envelope import FORMAT_VERSION, TOOL
 from nypconsol.render.templating import (
@@ -95,16 +96,6 @@ def make_notices(plan: Plan, entries: list[PlanEntry] | None = None) -> NoticeSe
 
 
 # --- showing the notices -----------------------------------------------------------------------
-
-# What a terminal must not be sent raw: control characters (escape sequences start with one)
-# and the bidirectional overrides that can make text read other than it is.
-_UNSAFE_ON_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str) -> str:
-    """Text fit to print: control and direction-changing characters shown as ``\\uXXXX``
-    (emoji joiners and other invisible characters that only shape text stay)."""
-    return _UNSAFE_ON_TERMINAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def notice_heading(notice: Notice) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from nypconsol.core.errors import InputError
+from nypconsol.core.parsing import terminal_safe
 
 TEMPLATES_PACKAGE = "nypconsol.render"
 TEMPLATES_FOLDER = "templates"
@@ -37,18 +38,29 @@ class TemplateText:
 
 @lru_cache(maxsize=1)
 def _environment():  # type: ignore[no-untyped-def]
-    from jinja2 import PackageLoader, StrictUndefined, select_autoescape
+    from jinja2 import PackageLoader, StrictUndefined, pass_eval_context, select_autoescape
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     return ImmutableSandboxedEnvironment(
         loader=PackageLoader(TEMPLATES_PACKAGE, TEMPLATES_FOLDER),
         undefined=StrictUndefined,
         autoescape=select_autoescape(("html", "htm", "xml", "svg"), default_for_string=False),
+        finalize=pass_eval_context(_shown_in_html),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
+
+
+def _shown_in_html(eval_context, value):  # type: ignore[no-untyped-def]
+    """In an escaped (HTML) document, control and direction-changing characters from the
+    inputs are shown as escapes (``\\u001b``), as at a terminal: raw, they would reach
+    whoever shows the file in a terminal. Text templates (notices) get values as they are:
+    their checks refuse such characters instead."""
+    if eval_context.autoescape and isinstance(value, str) and not hasattr(value, "__html__"):
+        return terminal_safe(value)
+    return value
 
 
 def template_names() -> list[str]:
