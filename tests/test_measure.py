@@ -249,3 +249,20 @@ def test_measure_says_why_a_text_is_refused():
     assert run("--platform", "facebook", "   ").stdout.endswith(
         ": it is empty, and an empty text is not valid.\n"
     )
+
+
+@pytest.mark.parametrize("platform", ["x", "facebook", "mastodon", "bluesky"])
+def test_a_draft_with_control_characters_is_not_valid_as_notices_refuse_them(platform):
+    """A control character (an escape sequence pasted from a terminal, a tab) would be posted
+    as it is: `notices` refuses such a text (notice-unsafe-text), and so does measure."""
+    measured = measure("Follow us\x1b[31m now\x07", platform)
+    assert not measured.valid
+    assert measured.problem == (
+        "holds control characters (U+0007, U+001B), which would be posted as they are: remove them"
+    )
+    assert measure("line one\nline two", platform).valid  # line breaks are text
+    result = run("--platform", platform, "tab\there")
+    assert result.exit_code == ExitCode.INPUT_ERRORS
+    assert result.stdout.endswith(
+        ": it holds control characters (U+0009), which would be posted as they are: remove them.\n"
+    )

@@ -48,7 +48,8 @@ def measure(platform, kind, fmt, text):  # type: ignore[no-untyped-def]
     """Measure a draft the way its platform counts it, against the platform's limit.
 
     TEXT is the draft, or - to read it from standard input (one final line break is
-    dropped). Exit 0 when it fits, 1 when it is too long or empty.
+    dropped). Exit 0 when it fits, 1 when it is too long, empty, or holds a control
+    character (a posted text would keep it).
     """
     from nypconsol.core.measure import TextKind
     from nypconsol.core.measure import measure as measure_text
