@@ -88,16 +88,30 @@ def emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = F
     if to_stdout(output):
         if sys.stdout is None:  # started with ">&-": the data would vanish without a word
             raise OutputError("standard output is closed: nothing was written; use -o FILE")
+        # Piped, the data is written as it is (color=True: click would strip colour codes
+        # from it); shown at a terminal, control characters from the inputs (OSC 52 writes
+        # the clipboard) are shown as escapes.
+        from nypconsol.core.parsing import terminal_safe
+
+        shown = terminal_safe if _at_terminal() else str
         for chunk in chunks:
             STDOUT_STARTED[0] = (
                 True  # as text: stdout may have no bytes buffer, and has its encoding
             )
-            click.echo(chunk if isinstance(chunk, str) else chunk.decode("utf-8"), nl=False)
+            data = chunk if isinstance(chunk, str) else chunk.decode("utf-8")
+            click.echo(shown(data), nl=False, color=True)
         return
     from nypconsol.loaders.writing import atomic_write
 
     encoded = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
     atomic_write(output, itertools.chain([b"\xef\xbb\xbf"] if bom else [], encoded))
+
+
+def _at_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def refuse_to_overwrite_inputs(output: str | None, paths: Iterable[str | None]) -> None:
