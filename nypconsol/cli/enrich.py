@@ -145,14 +145,16 @@ def enrich(  # type: ignore[no-untyped-def]
                 on_progress=display.progress,
                 on_countdown=display.countdown,
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C; SIGTERM and SIGHUP too (Terminated)
+        from nypconsol.cli import interrupt_exit_code, interrupt_name
+
         kept = (
             f"the answers so far are kept in {cache_path}: run the same command again to carry on"
             if cache_path.is_file()
             else "nothing was written"
         )
-        click.echo(f"Interrupted: {output} was not written; {kept}.", err=True)
-        raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+        click.echo(f"{interrupt_name(interrupt)}: {output} was not written; {kept}.", err=True)
+        raise click.exceptions.Exit(interrupt_exit_code(interrupt)) from None
 
     run = result.run
     for warning in result.document.warnings:

@@ -143,13 +143,15 @@ def _record(ledger, entry, step, by, at, note, force, undo) -> None:  # type: ig
             )
         click.echo(f"Nothing was recorded in the ledger {ledger.display}.", err=True)
         return exit_with(ExitCode.INPUT_ERRORS)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C; SIGTERM and SIGHUP too (Terminated)
+        from nypconsol.cli import interrupt_exit_code, interrupt_name
+
         click.echo(
-            "Interrupted: the event was recorded whole or not at all; `nypconsol log "
-            f"--account {entry.account.handle}` shows which.",
+            f"{interrupt_name(interrupt)}: the event was recorded whole or not at all; "
+            f"`nypconsol log --account {entry.account.handle}` shows which.",
             err=True,
         )
-        return exit_with(ExitCode.INTERRUPTED)
+        return exit_with(interrupt_exit_code(interrupt))
     _report(ledger, entry, recorded)
     return None
 
