@@ -120,6 +120,16 @@ def enrich(  # type: ignore[no-untyped-def]
         summary_lines,
     )
 
+    if inventory == "-":
+        raise click.UsageError(
+            "enrich writes the inventory back into a file of its own, in the input's format: "
+            "name the inventory file with -i, not - (standard input)"
+        )
+    if output == "-":
+        raise click.UsageError(
+            "-o - would be standard output: enrich writes the inventory to a file (and keeps "
+            "its cache beside it); name one with -o"
+        )
     check_inventory_options(inventory, sheet, encoding)
     selected = tuple(p for p in LOOKUP_PLATFORMS if p in platforms) or LOOKUP_PLATFORMS
     try:  # before reading anything: a mistyped option costs no time
