@@ -880,9 +880,17 @@ def test_init_writes_the_starter_files_and_plan_works_there(
 
 
 def test_init_defaults_to_the_current_folder(tmp_path: Path) -> None:
-    assert run("init").exit_code == 0
+    result = run("init")
+    assert result.exit_code == 0
     assert (tmp_path / "config" / "accounts.yaml").is_file()
     assert (tmp_path / "inventory.csv").is_file()
+    assert result.stderr.endswith("\nNext: nypconsol plan -i inventory.csv\n")  # no "cd ."
+
+
+def test_init_says_the_next_command_as_a_shell_can_run_it(tmp_path: Path) -> None:
+    result = run("init", "my project")
+    assert result.exit_code == 0
+    assert result.stderr.endswith("\nNext: cd 'my project' && nypconsol plan -i inventory.csv\n")
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
