@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from nypconsol.cli.edge import exit_with
 from nypconsol.cli.options import (
     chosen_districts,
     color_option,
@@ -18,8 +17,7 @@ from nypconsol.cli.options import (
     start_option,
     version_option,
 )
-from nypconsol.cli.output import console, emit, load_and_check
-from nypconsol.core.errors import ExitCode
+from nypconsol.cli.output import console, emit, planned
 
 # Formats that write one file per report, so need -o DIR.
 FOLDER_ONLY = ("html", "markdown", "pdf")
@@ -49,13 +47,12 @@ def handover(config, inventory, sheet, encoding, start, districts, fmt, output, 
     Each report lists the destination accounts, the accounts that fold in (and those retained
     or skipped, with why), the voices who will post through the district accounts, totals,
     a checklist per account with due dates (and each step's state, when a progress ledger
-    is reachable), and a sign-off block. Without -o it prints a summary. With errors in the inputs it prints them and exits 1, writing nothing. --format
-    pdf without WeasyPrint installed exits 2.
+    is reachable), and a sign-off block. Without -o it prints a summary. With errors in the
+    inputs it prints them and exits 1, writing nothing. --format pdf without WeasyPrint
+    installed exits 2.
     """
     from nypconsol.cli.ledger_use import reachable_progress
     from nypconsol.core.handover import build_handover
-    from nypconsol.core.plan import START_NEXT_MONDAY, make_plan
-    from nypconsol.render.text import findings_text
 
     if output == "-":
         raise click.UsageError(
@@ -67,25 +64,16 @@ def handover(config, inventory, sheet, encoding, start, districts, fmt, output, 
         from nypconsol.render.handover_html import check_pdf_available
 
         check_pdf_available()  # before any work: a missing extra is found at once
-    checked = load_and_check(config, inventory, sheet, encoding)
-    if checked.errors:
-        click.echo(findings_text(checked.findings), err=True, nl=False)
-        click.echo(
-            "No reports were written: fix the errors above (nypconsol validate lists them).",
-            err=True,
-        )
-        return exit_with(ExitCode.INPUT_ERRORS)
-    if checked.findings:
-        click.echo(findings_text(checked.findings), err=True, nl=False)
-    wanted = chosen_districts(checked.config, districts)
-    defaulted = start is None
-    plan = make_plan(checked, start)
-    if defaulted and plan.start_source == START_NEXT_MONDAY:
-        click.echo(
-            f"No start date set: using the next working Monday, {plan.start.isoformat()}. "
-            "Set policy.start or --start for repeatable reports.",
-            err=True,
-        )
+    plan = planned(
+        config,
+        inventory,
+        sheet,
+        encoding,
+        start,
+        nothing_done="No reports were written",
+        repeatable="repeatable reports",
+    )
+    wanted = chosen_districts(plan.config, districts)
     progress = reachable_progress(plan, ledger)
     document = build_handover(plan, districts=wanted, progress=progress)
     if output is None:

@@ -39,6 +39,47 @@ def load_and_check(config, inventory, sheet, encoding, *, input_format=None, pro
     return check(inputs, progress=progress)
 
 
+def planned(  # type: ignore[no-untyped-def]
+    config,
+    inventory,
+    sheet,
+    encoding,
+    start,
+    *,
+    nothing_done: str,
+    repeatable: str,
+    warnings: bool = True,
+    input_format=None,
+):
+    """The plan the shared options name, for a command that works from it (notices, handover,
+    record, status). With errors in the inputs they go to stderr with ``nothing_done`` ("No
+    notices were written") and the command ends with exit 1; warnings go to stderr too (unless
+    ``warnings`` is False); with no start date set, stderr says which Monday the dates count
+    from and that a set one makes ``repeatable`` ("notices") repeatable."""
+    from nypconsol.cli.edge import exit_with
+    from nypconsol.core.errors import ExitCode
+    from nypconsol.core.plan import START_NEXT_MONDAY, make_plan
+    from nypconsol.render.text import findings_text
+
+    checked = load_and_check(config, inventory, sheet, encoding, input_format=input_format)
+    if checked.errors:
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+        click.echo(
+            f"{nothing_done}: fix the errors above (nypconsol validate lists them).", err=True
+        )
+        exit_with(ExitCode.INPUT_ERRORS)
+    if checked.findings and warnings:
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+    plan = make_plan(checked, start)
+    if start is None and plan.start_source == START_NEXT_MONDAY:
+        click.echo(
+            f"No start date set: using the next working Monday, {plan.start.isoformat()}. "
+            f"Set policy.start or --start for {repeatable}.",
+            err=True,
+        )
+    return plan
+
+
 def check_inventory_options(
     inventory: str | None, sheet: str | None, encoding: str | None, input_format: str | None = None
 ) -> None:

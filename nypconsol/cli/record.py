@@ -92,7 +92,13 @@ def record(  # type: ignore[no-untyped-def]
             "--force needs a --note saying why the order rule is overridden",
         )
     at = _moment(at_text) if at_text is not None else None
-    entry = find_account(tracked_plan(config, inventory, sheet, encoding, start), handle, platform)
+    entry = find_account(
+        tracked_plan(
+            config, inventory, sheet, encoding, start, nothing_done="Nothing was recorded"
+        ),
+        handle,
+        platform,
+    )
     from nypconsol.ledger import login_name, open_ledger
 
     with open_ledger(ledger, create=True) as opened:

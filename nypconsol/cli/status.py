@@ -63,7 +63,14 @@ def status(
     from nypconsol.render.registry import render
     from nypconsol.render.status import status_summary_markdown
 
-    plan = tracked_plan(config, inventory, sheet, encoding, start)
+    plan = tracked_plan(
+        config,
+        inventory,
+        sheet,
+        encoding,
+        start,
+        nothing_done="Nothing was read from the ledger",
+    )
     chosen = chosen_districts(plan.config, districts)
     with open_ledger(ledger) as opened:
         events = opened.events_by_account()

@@ -318,7 +318,7 @@ def test_inputs_with_errors_are_exit_1_and_nothing_is_opened(backend, clean_env)
     result = record(backend, inputs, "SkiptonCops", "announced")
     assert result.exit_code == ExitCode.INPUT_ERRORS
     assert "error [invalid-handle]" in result.stderr
-    assert "Nothing was read from the ledger: fix the errors above" in result.stderr
+    assert "Nothing was recorded: fix the errors above" in result.stderr
     assert nothing_recorded(backend)
 
 
