@@ -954,3 +954,34 @@ def test_init_allows_a_symlink_inside_the_folder(tmp_path: Path) -> None:
     (project / "inventory.csv").symlink_to(project / "real.csv")
     assert run("init", "proj", "--force").exit_code == 0
     assert (project / "config" / "accounts.yaml").read_bytes() == SHIPPED_CONFIG.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["notices", "--format", "json"],
+        ["handover", "--format", "json"],
+        ["record", "PC_Skipton_Ali", "announced", "--ledger", "ledger.sqlite"],
+    ],
+)
+def test_commands_that_plan_take_input_format_for_standard_input(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """-i - --input-format works on every command that reads an inventory, as the README's
+    inventory section says (validate and plan had it; notices, handover, record and status
+    did not)."""
+    records = [
+        {"handle": "PC_Skipton_Ali", "platform": "x", "area": "Skipton"},
+        {"handle": "SelbyPolice", "platform": "x", "area": "Selby"},
+    ]
+    yaml_text = "".join(f"- {json.dumps(r)}\n" for r in records)
+    result = CliRunner().invoke(
+        cli,
+        [*command, "-i", "-", "--input-format", "yaml", "--start", "2026-11-02"],
+        input=yaml_text,
+    )
+    assert result.exit_code == 0, result.output
+    if command[0] != "record":
+        assert "PC_Skipton_Ali" in result.stdout and "SelbyPolice" in result.stdout
+    wrong = CliRunner().invoke(cli, [*command, "-i", "-", "--input-format", "csv"], input=yaml_text)
+    assert wrong.exit_code == ExitCode.INPUT_ERRORS, wrong.output

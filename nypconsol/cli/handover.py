@@ -11,6 +11,7 @@ from nypconsol.cli.options import (
     config_option,
     district_option,
     format_option,
+    input_format_option,
     inventory_options,
     ledger_option,
     output_option,
@@ -26,6 +27,7 @@ FOLDER_ONLY = ("html", "markdown", "pdf")
 @click.command()
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @district_option
 @format_option(
@@ -41,7 +43,19 @@ FOLDER_ONLY = ("html", "markdown", "pdf")
 @ledger_option
 @color_option
 @version_option
-def handover(config, inventory, sheet, encoding, start, districts, fmt, output, ledger, no_color):  # type: ignore[no-untyped-def]
+def handover(
+    config,
+    inventory,
+    sheet,
+    encoding,
+    input_format,
+    start,
+    districts,
+    fmt,
+    output,
+    ledger,
+    no_color,
+):  # type: ignore[no-untyped-def]
     """Write handover reports: one per district, one for force-wide accounts, and an index.
 
     Each report lists the destination accounts, the accounts that fold in (and those retained
@@ -71,6 +85,7 @@ def handover(config, inventory, sheet, encoding, start, districts, fmt, output, 
         encoding,
         start,
         nothing_done="No reports were written",
+        input_format=input_format,
         repeatable="repeatable reports",
     )
     wanted = chosen_districts(plan.config, districts)

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
 
 def tracked_plan(  # type: ignore[no-untyped-def]
-    config, inventory, sheet, encoding, start: dt.date | None, *, nothing_done: str
+    config,
+    inventory,
+    sheet,
+    encoding,
+    start: dt.date | None,
+    *,
+    nothing_done: str,
+    input_format: str | None = None,
 ) -> Plan:
     """The plan the options name, for its accounts and dates (warnings are validate's to
     show). With errors in the inputs it prints them and ``nothing_done`` and ends the
@@ -32,6 +39,7 @@ def tracked_plan(  # type: ignore[no-untyped-def]
         nothing_done=nothing_done,
         repeatable="due dates that stay put",
         warnings=False,
+        input_format=input_format,
     )
 
 

@@ -14,6 +14,7 @@ from nypconsol.cli.options import (
     config_option,
     district_option,
     format_option,
+    input_format_option,
     inventory_options,
     output_option,
     start_option,
@@ -26,6 +27,7 @@ from nypconsol.core.errors import ExitCode
 @click.command()
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @district_option
 @account_option
@@ -40,7 +42,9 @@ from nypconsol.core.errors import ExitCode
     "is printed unless --format is given.",
 )
 @version_option
-def notices(config, inventory, sheet, encoding, start, districts, accounts, output, fmt):  # type: ignore[no-untyped-def]
+def notices(
+    config, inventory, sheet, encoding, input_format, start, districts, accounts, output, fmt
+):  # type: ignore[no-untyped-def]
     """Write the closure notices of every account the plan migrates.
 
     Each account gets an announcement (post and pin it on its notice date), a final post
@@ -63,6 +67,7 @@ def notices(config, inventory, sheet, encoding, start, districts, accounts, outp
         encoding,
         start,
         nothing_done="No notices were written",
+        input_format=input_format,
         repeatable="repeatable notices",
     )
     entries, problems = select_entries(

@@ -11,6 +11,7 @@ from nypconsol.cli.edge import exit_with
 from nypconsol.cli.ledger_use import tracked_plan
 from nypconsol.cli.options import (
     config_option,
+    input_format_option,
     inventory_options,
     ledger_option,
     start_option,
@@ -24,6 +25,7 @@ from nypconsol.core.errors import ExitCode, InputError
 @click.argument("step")
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @click.option(
     "--platform",
@@ -63,6 +65,7 @@ def record(  # type: ignore[no-untyped-def]
     inventory,
     sheet,
     encoding,
+    input_format,
     start,
     platform,
     by,
@@ -94,7 +97,13 @@ def record(  # type: ignore[no-untyped-def]
     at = _moment(at_text) if at_text is not None else None
     entry = find_account(
         tracked_plan(
-            config, inventory, sheet, encoding, start, nothing_done="Nothing was recorded"
+            config,
+            inventory,
+            sheet,
+            encoding,
+            start,
+            nothing_done="Nothing was recorded",
+            input_format=input_format,
         ),
         handle,
         platform,
