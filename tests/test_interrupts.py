@@ -310,6 +310,35 @@ def test_a_closed_stdout_is_exit_4_with_one_message(project: Path, command: str)
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (
+            "measure --platform x hello",
+            "Error: standard output is closed: nothing was written (send it to a file: > FILE)",
+        ),
+        (
+            "notices -o out --format json",
+            "Error: standard output is closed: nothing was printed (send it to a file: > FILE); "
+            "every file in out (83 files) was written before it",
+        ),
+    ],
+)
+def test_a_closed_stdout_says_what_was_written_and_what_to_do(project, command, said) -> None:
+    """measure has no -o to suggest; notices -o DIR --format json has written its folder
+    before it prints: 'nothing was written' would not be true."""
+    done = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m nypconsol {command} >&-"],
+        cwd=project,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.FAILURE, done.stderr
+    assert done.stderr.endswith(said + "\n"), done.stderr
+
+
 def test_a_closed_stdout_does_not_fail_a_command_that_writes_only_files(project: Path) -> None:
     for command in ("plan -o out.json", "init elsewhere"):
         done = subprocess.run(

@@ -117,9 +117,9 @@ class _ClosedStdout:
     errors = "strict"
 
     def write(self, text: str) -> int:
-        from nypconsol.core.errors import OutputError
+        from nypconsol.cli.output import closed_stdout
 
-        raise OutputError("standard output is closed: nothing was written; use -o FILE")
+        raise closed_stdout()
 
     def flush(self) -> None:
         pass

@@ -128,7 +128,7 @@ def emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = F
     chunks = [text] if isinstance(text, str) else text
     if to_stdout(output):
         if sys.stdout is None:  # started with ">&-": the data would vanish without a word
-            raise OutputError("standard output is closed: nothing was written; use -o FILE")
+            raise closed_stdout()
         # Piped, the data is written as it is (color=True: click would strip colour codes
         # from it); shown at a terminal, control characters from the inputs (OSC 52 writes
         # the clipboard) are shown as escapes.
@@ -146,6 +146,21 @@ def emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = F
 
     encoded = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
     atomic_write(output, itertools.chain([b"\xef\xbb\xbf"] if bom else [], encoded))
+
+
+def closed_stdout() -> OutputError:
+    """The error for a standard output that is closed (``>&-``): what was written before it
+    (an output folder, say), and what to do."""
+    from nypconsol.loaders.writing import JOURNAL
+
+    fix = "(send it to a file: > FILE)"
+    if not JOURNAL:
+        return OutputError(f"standard output is closed: nothing was written {fix}")
+    verb = "was" if len(JOURNAL) == 1 else "were"
+    return OutputError(
+        f"standard output is closed: nothing was printed {fix}; {' and '.join(JOURNAL)} {verb} "
+        "written before it"
+    )
 
 
 def _at_terminal() -> bool:
