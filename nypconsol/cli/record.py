@@ -94,6 +94,10 @@ def record(  # type: ignore[no-untyped-def]
             RecordCode.FORCE_NEEDS_NOTE,
             "--force needs a --note saying why the order rule is overridden",
         )
+    from nypconsol.ledger.events import MAX_NAME, MAX_TEXT
+
+    _fits("--by", by, "a name", MAX_NAME)
+    _fits("--note", note, "a note", MAX_TEXT)
     at = _moment(at_text) if at_text is not None else None
     entry = find_account(
         tracked_plan(
@@ -112,6 +116,15 @@ def record(  # type: ignore[no-untyped-def]
 
     with open_ledger(ledger, create=True) as opened:
         _record(opened, entry, chosen_step, by or login_name(), at, note, force, undo)
+
+
+def _fits(option: str, value: str | None, what: str, limit: int) -> None:
+    """A --by or --note the ledger could not keep is said at once, naming the option."""
+    if value is not None and len(value) > limit:
+        raise InputError(
+            f"{option} is {len(value):,} characters long; {what} holds at most {limit:,}: "
+            "shorten it"
+        )
 
 
 def _moment(text: str) -> dt.datetime:
