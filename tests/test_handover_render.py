@@ -397,10 +397,25 @@ def test_hostile_text_is_plain_data_in_json(plan_of):
 # --- the ledger's states -----------------------------------------------------------------------
 
 
+def test_a_step_done_in_summer_shows_the_time_in_england(plan_of):
+    """Done times read as `log` and `status` show them: the time in England with its zone (a
+    step done at 09:30 UTC in June was done at 10:30 BST), never a UTC offset."""
+    progress = {
+        ("x", "PC_Ann"): {
+            "announced": ("done", dt.datetime(2027, 6, 1, 9, 30, tzinfo=dt.UTC), "PC 1")
+        }
+    }
+    handover = build_handover(plan_of(), progress=progress)
+    assert (
+        "**done 2027-06-01 10:30 BST by PC 1**" in handover_markdown(handover)["craven.md"].decode()
+    )
+    assert "done 2027-06-01 10:30 BST by PC 1" in handover_html(handover)["craven.html"].decode()
+
+
 def test_progress_states_are_shown_in_every_format(plan_of):
     progress = {
         ("x", "PC_Ann"): {
-            "announced": ("done", dt.datetime(2027, 1, 11, 9, 30), "PC 1 Ann Lee"),
+            "announced": ("done", dt.datetime(2027, 1, 11, 9, 30, tzinfo=dt.UTC), "PC 1 Ann Lee"),
             "swept": ("overdue", None, ""),
             "access_granted": ("due",),
             "final_posted": ("not_yet",),
@@ -410,20 +425,20 @@ def test_progress_states_are_shown_in_every_format(plan_of):
     markdown = handover_markdown(handover)["craven.md"].decode()
     assert (
         "- [x] 1. Announcement posted and pinned. Due 2027-01-11 (on the notice date). "
-        "**done 2027-01-11T09:30 by PC 1 Ann Lee**" in markdown
+        "**done 2027-01-11 09:30 GMT by PC 1 Ann Lee**" in markdown
     )
     assert "- [ ] 2. Inbox" in markdown and "**overdue**" in markdown
     assert "**not yet**" in markdown
     page = Page(handover_html(handover)["craven.html"].decode())
     checklist = page.section("checklist")
-    assert "done 2027-01-11T09:30 by PC 1 Ann Lee" in checklist and "overdue" in checklist
+    assert "done 2027-01-11 09:30 GMT by PC 1 Ann Lee" in checklist and "overdue" in checklist
     assert "The state of each step is as the progress ledger recorded it." in checklist
     classes = [a.get("class") for tag, a in page.tags if tag == "span"]
     assert "box done" in classes and "state state-overdue" in classes
     steps = json.loads(handover_json(handover)["craven.json"])["district"]["consolidated"][1]
     assert steps["handle"] == "PC_Ann"
     assert [(s["state"], s["done_at"], s["by"]) for s in steps["checklist"][:5]] == [
-        ("done", "2027-01-11T09:30", "PC 1 Ann Lee"),
+        ("done", "2027-01-11T09:30+00:00", "PC 1 Ann Lee"),
         ("overdue", None, ""),
         ("due", None, ""),
         ("not_yet", None, ""),

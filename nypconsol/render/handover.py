@@ -56,12 +56,17 @@ def moment(value: dt.date | dt.datetime | None) -> str | None:
 
 
 def progress_text(progress: StepProgress | None) -> str:
-    """``done 2027-01-11T10:02 by PC 1``, ``due``, ``overdue``, ``not yet`` ("" when none)."""
+    """``done 2027-01-11 10:02 GMT by PC 1`` (the time in England, as ``log`` and ``status``
+    show it), ``due``, ``overdue``, ``not yet`` ("" when none)."""
+    from nypconsol.core.progress import format_moment
+
     if progress is None:
         return ""
     text = progress.state.value.replace("_", " ")
-    when = moment(progress.done_at)
-    if when:
+    done_at = progress.done_at
+    if isinstance(done_at, dt.datetime) and done_at.tzinfo is not None:
+        text += f" {format_moment(done_at)}"
+    elif when := moment(done_at):
         text += f" {when}"
     if progress.by:
         text += f" by {progress.by}"
