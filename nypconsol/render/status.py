@@ -171,7 +171,7 @@ def _blocks(report: StatusReport, *, limit: int | None, bar: bool) -> list[TextT
         ("Due today", "right"),
     )
     blocks: list[TextTable | str] = [TextTable("By district", columns, rows)]
-    names = {d.id: _district_name(d.id, d.name) for d in report.districts}
+    names = _names(report)
     for state, title in ATTENTION:
         accounts = _by_account(report, state)
         if not accounts:
@@ -248,7 +248,13 @@ def _district_rows(report: StatusReport) -> list[list[object]]:
 DISTRICT_HEADERS = ["District", "Accounts", "Done", "Steps", "Overdue", "Due today", "Complete"]
 
 
+def _names(report: StatusReport) -> dict[str, str]:
+    """Each district's name as the tables show it, by id."""
+    return {d.id: _district_name(d.id, d.name) for d in report.districts}
+
+
 def _attention_markdown(report: StatusReport, limit: int | None) -> list[str]:
+    names = _names(report)
     lines: list[str] = []
     for state, title in ATTENTION:
         accounts = _by_account(report, state)
@@ -263,7 +269,7 @@ def _attention_markdown(report: StatusReport, limit: int | None) -> list[str]:
             [
                 [
                     account_label(account),
-                    account.district,
+                    names.get(account.district, account.district),
                     ", ".join(f"{s.step.value} (due {s.due.isoformat()})" for s in steps),
                 ]
                 for account, steps in shown
@@ -283,13 +289,17 @@ def _cell(step: StepState) -> str:
 
 
 def status_markdown(report: StatusReport, *, console: object = None) -> str:
+    names = _names(report)
     lines = ["## nypconsol status", "", md_escape(headline(report)), ""]
     lines += md_table(DISTRICT_HEADERS, _district_rows(report))
     lines += _attention_markdown(report, None)
     lines += ["", "### Accounts", ""]
     lines += md_table(
         ["Account", "District", *STEP_NAMES],
-        [[account_label(a), a.district, *(_cell(s) for s in a.steps)] for a in report.accounts],
+        [
+            [account_label(a), names.get(a.district, a.district), *(_cell(s) for s in a.steps)]
+            for a in report.accounts
+        ],
     )
     if report.unmatched_events:
         lines += ["", md_escape(_footer(report)[1])]

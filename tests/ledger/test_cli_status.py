@@ -227,6 +227,9 @@ def test_the_markdown_shows_every_account_and_who_did_what(backend, started):
     row = next(line for line in accounts.splitlines() if line.startswith("| @SkiptonCops (x) |"))
     assert "done " in row and "by pc.smith" in row
     assert row.count("|") == len(STEP_NAMES) + 3
+    assert row.startswith("| @SkiptonCops (x) | Craven |")  # the name, as in every table
+    attention = text.split("### Overdue: ", 1)[1].split("### Accounts", 1)[0]
+    assert "| craven |" not in attention and "| Craven |" in attention
 
 
 def test_the_plain_table_lists_districts_then_what_needs_attention(backend, started):
