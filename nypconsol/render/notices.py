@@ -58,9 +58,13 @@ def check_overrides(overrides: Mapping[str, TemplateText]) -> None:
         raise TemplateProblem("\n".join(problems))
 
 
-def template_renderer(settings: NoticeSettings) -> RenderText:
+def template_renderer(
+    settings: NoticeSettings, problems: dict[str, str] | None = None
+) -> RenderText:
     """``render_text`` for build_notices: the template for a kind and platform (the first
-    found, in the order the module's docstring gives), rendered with an account's fields."""
+    found, in the order the module's docstring gives), rendered with an account's fields.
+    With ``problems``, a template that cannot be filled in is noted there (once, by its
+    name) and gives an empty text, so that every such template is found in one run."""
     overrides = overrides_of(settings)
     check_overrides(overrides)
     shipped = set(template_names())
@@ -83,7 +87,15 @@ def template_renderer(settings: NoticeSettings) -> RenderText:
         if choice is None:
             choice = chosen[(kind, platform)] = choose(kind, platform)
         name, label, overridden = choice
-        text = render(name, fields, overrides if overridden else None, html=False)
+        if problems is not None and label in problems:
+            return "", label
+        try:
+            text = render(name, fields, overrides if overridden else None, html=False)
+        except TemplateProblem as problem:
+            if problems is None:
+                raise
+            problems[label] = str(problem)
+            return "", label
         return text, label
 
     return render_text
@@ -91,8 +103,12 @@ def template_renderer(settings: NoticeSettings) -> RenderText:
 
 def make_notices(plan: Plan, entries: list[PlanEntry] | None = None) -> NoticeSet:
     """Every migrated account's notices (or those of ``entries``), from the config's templates
-    or the shipped ones. Raises TemplateProblem for a template that cannot be used."""
-    return build_notices(plan, template_renderer(plan.config.notices), entries)
+    or the shipped ones. Raises TemplateProblem naming every template that cannot be used."""
+    problems: dict[str, str] = {}
+    notices = build_notices(plan, template_renderer(plan.config.notices, problems), entries)
+    if problems:
+        raise TemplateProblem("\n".join(problems.values()))
+    return notices
 
 
 # --- showing the notices -----------------------------------------------------------------------

@@ -87,7 +87,7 @@ def render(
             template = environment.overlay(autoescape=escape).from_string(override.text)
         return template.render(**fields)
     except Exception as exc:  # every Jinja2 error, and errors raised by filters on data
-        raise _problem(name, override, exc) from None
+        raise _problem(name, override, exc, fields) from None
 
 
 def check_template(name: str, override: TemplateText) -> None:
@@ -100,7 +100,12 @@ def check_template(name: str, override: TemplateText) -> None:
         raise _problem(name, override, exc) from None
 
 
-def _problem(name: str, override: TemplateText | None, exc: Exception) -> TemplateProblem:
+def _problem(
+    name: str,
+    override: TemplateText | None,
+    exc: Exception,
+    fields: Mapping[str, Any] | None = None,
+) -> TemplateProblem:
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
@@ -108,7 +113,7 @@ def _problem(name: str, override: TemplateText | None, exc: Exception) -> Templa
     if line is None:
         line = _template_line(exc)
     if isinstance(exc, UndefinedError):
-        what = f"{exc.message}: use one of the fields the template is given"
+        what = f"{exc.message}: {_which_field(exc.message or '', fields or {})}"
     elif isinstance(exc, TemplateSyntaxError):
         what = f"bad template syntax: {exc.message}"
     elif isinstance(exc, SecurityError):
@@ -124,6 +129,17 @@ def _problem(name: str, override: TemplateText | None, exc: Exception) -> Templa
     else:
         where = f"template {name}" + (f", line {line}" if line else "")
     return TemplateProblem(f"{where}: {what}")
+
+
+def _which_field(message: str, fields: Mapping[str, Any]) -> str:
+    """For ``'targt' is undefined``: the field meant, when one is close."""
+    import difflib
+
+    unknown = message.split("'")[1] if message.count("'") >= 2 else ""
+    close = difflib.get_close_matches(unknown, [str(f) for f in fields], n=1, cutoff=0.75)
+    if close:
+        return f"did you mean {close[0]}? (the README's Templates section lists the fields)"
+    return "use one of the fields the template is given (the README's Templates section lists them)"
 
 
 def _template_line(exc: BaseException) -> int | None:
