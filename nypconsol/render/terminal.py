@@ -93,8 +93,10 @@ def draw_table(
     rows: list[list[str]],
     layout: Layout,
     title: str | None = None,
+    styles: list[str | None] | None = None,
 ) -> None:
-    """Rows (already made printable) drawn in the columns and widths ``layout`` chose."""
+    """Rows (already made printable) drawn in the columns and widths ``layout`` chose, each
+    column in its style from ``styles`` (by column) when given."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -110,7 +112,8 @@ def draw_table(
     for index, width in zip(layout.kept, layout.widths, strict=True):
         spec = specs[index]
         header = Text(spec.header, no_wrap=False, overflow="fold")
-        table.add_column(header, justify=spec.justify, width=width)  # type: ignore[arg-type]
+        style = styles[index] if styles else None
+        table.add_column(header, justify=spec.justify, width=width, style=style)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*(_cell(row[i], specs[i].give) for i in layout.kept))
     console.print(table)
@@ -122,19 +125,33 @@ def _dropped_line(layout: Layout, more: str = MORE) -> str | None:
     return f"Not shown at this width: {', '.join(layout.dropped)} ({more})."
 
 
-def print_tables(tables: list[TextTable], lines: list[str], console) -> None:  # type: ignore[no-untyped-def]
-    """Plain tables (the district mapping, the handover index) drawn to fit: text wraps at
-    spaces, never inside a word such as a handle; a table's own ``specs`` may keep values
-    whole and drop columns, in their order, when they cannot all fit."""
-    for text_table in tables:
-        specs = list(text_table.specs or ()) or [
-            ColumnSpec(h, justify, give=Give.WRAP) for h, justify in text_table.columns
-        ]
-        rows = [[shown(cell) for cell in row] for row in text_table.rows]
-        layout = fit_columns(specs, rows, console.width, measure=_measure())
-        draw_table(console, specs, rows, layout, title=shown(text_table.title))
+def print_fitted(
+    console,  # type: ignore[no-untyped-def]
+    text_table: TextTable,
+    styles: list[str | None] | None = None,
+) -> None:
+    """One table drawn to fit the terminal (columns left out as its specs say, and said so);
+    when not even the columns kept can fit, each row as a short block, every value whole."""
+    specs = list(text_table.specs or ()) or [
+        ColumnSpec(h, justify, give=Give.WRAP) for h, justify in text_table.columns
+    ]
+    rows = [[shown(cell) for cell in row] for row in text_table.rows]
+    layout = fit_columns(specs, rows, console.width, measure=_measure())
+    if layout.fits:
+        draw_table(console, specs, rows, layout, title=shown(text_table.title), styles=styles)
         if line := _dropped_line(layout, text_table.more):
             console.print(line)
+        return
+    console.print(shown(text_table.title))
+    _print_as_list(console, specs, rows)
+
+
+def print_tables(tables: list[TextTable], lines: list[str], console) -> None:  # type: ignore[no-untyped-def]
+    """Plain tables (the district mapping, the handover index, the status) drawn to fit: text
+    wraps at spaces, never inside a word such as a handle; a table's own ``specs`` may keep
+    values whole and drop columns, in their order, when they cannot all fit."""
+    for text_table in tables:
+        print_fitted(console, text_table)
     for line in lines:
         console.print(shown(line))
 
