@@ -330,8 +330,13 @@ def handover_table(handover: Handover, *, console=None) -> str:  # type: ignore[
 
 
 def _summary_row(name: str, totals: Totals) -> list[str]:
+    return [printable(name), *index_cells(totals)]
+
+
+def index_cells(totals: Totals) -> list[str]:
+    """A report's (or the total's) cells in the index, after its name: accounts, migrate,
+    retain, skip, followers to redirect and unknown, first notice, last close."""
     return [
-        printable(name),
         number(totals.accounts),
         number(totals.migrate),
         number(totals.retain),
