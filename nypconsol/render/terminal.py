@@ -19,6 +19,7 @@ from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
 from nypconsol.render.fit import ColumnSpec, Give, Layout, fit_columns
 from nypconsol.render.phrases import outcome_sentence, plural
+from nypconsol.render.rows import district_rows
 from nypconsol.render.text import MAX_TABLE_ROWS, TextTable
 
 # The account table at a terminal. Drop order when the columns cannot all fit: Followers,
@@ -317,20 +318,7 @@ def _print_as_list(console, specs: list[ColumnSpec], rows: list[list[str]]) -> N
 
 
 def _print_summary(plan: Plan, summary: dict, console) -> None:  # type: ignore[no-untyped-def]
-    rows = []
-    for row in summary["districts"].values():
-        rows.append(
-            [
-                shown(row["name"]),
-                str(row["accounts"]),
-                str(row["migrate"]),
-                str(row["retain"]),
-                str(row["skip"]),
-                f"{row['followers_to_redirect']:,}",
-                row["notice_date"] or "-",
-                row["close_date"] or "-",
-            ]
-        )
+    rows = [[shown(name), *cells] for name, *cells in district_rows(summary)]
     dated = {(r[6], r[7]) for r in rows if r[6] != "-"}
     specs = list(DISTRICT_SPECS.values())
     keys = list(DISTRICT_SPECS)
