@@ -176,11 +176,11 @@ def test_html_chart_is_inline_svg_of_followers_by_account(handover):
 def test_the_chart_adds_up_the_smallest_beyond_its_bars():
     chart = bar_chart("t", [(f"a{n}", n) for n in range(1, 21)])
     assert len(chart.bars) == MAX_BARS
-    assert (chart.bars[0].label, chart.bars[0].value, chart.bars[0].width) == ("a20", "20", "173.3")
+    assert (chart.bars[0].label, chart.bars[0].value, chart.bars[0].width) == ("a20", "20", "160.0")
     assert (chart.bars[-1].label, chart.bars[-1].value, chart.bars[-1].width) == (
         "9 more",
         "45",
-        "390.0",
+        "360.0",
     )
     assert [bar.y for bar in chart.bars] == [n * 22 for n in range(MAX_BARS)]
     assert bar_chart("t", [("a", 0)]) is None
@@ -492,3 +492,31 @@ def test_the_terminal_summary_fits_and_never_splits_a_value(width: int) -> None:
     assert {"2027-01-11", "2027-01-25", "Accounts", "Migrate", "Followers"} <= words
     if width == 80:
         assert any(line.startswith("Not shown at this width: ") for line in lines), lines
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def test_chart_labels_fit_their_column_in_the_widest_fallback_font():
+    """WeasyPrint (the PDF) draws the chart's labels in DejaVu Sans where the page's fonts are
+    missing, wider than the browser's: a label cut to MAX_LABEL characters must still fit left
+    of its bar (one ran off the page's left edge: 'acebook.com/NorthallertonSNT…')."""
+    image_font = pytest.importorskip("PIL.ImageFont")
+    import os
+
+    from nypconsol.render.handover_html import LABEL_WIDTH
+
+    if not os.path.exists(DEJAVU):
+        pytest.skip(f"no {DEJAVU} here (Debian's fonts-dejavu-core)")
+    font = image_font.truetype(DEJAVU, 12)
+    labels = [
+        "facebook.com/NorthallertonSNT (Facebook)",
+        "@NYP_ScarboroughAndWhitbyNeighbourhood (X)",
+        "facebook.com/NYPScarboroughWhitbyAndFiley (Facebook)",
+        "@AAAAAAAAAAAAAAA (Instagram)",
+        "North Yorkshire Police (force-wide)",
+    ]
+    chart = bar_chart("t", [(label, 10 + n) for n, label in enumerate(labels)])
+    assert chart is not None
+    for bar in chart.bars:
+        assert font.getlength(bar.label) <= LABEL_WIDTH - 8, bar.label
