@@ -266,3 +266,19 @@ def test_a_draft_with_control_characters_is_not_valid_as_notices_refuse_them(pla
     assert result.stdout.endswith(
         ": it holds control characters (U+0009), which would be posted as they are: remove them.\n"
     )
+
+
+def test_measure_at_a_terminal_says_how_to_end_the_draft(monkeypatch):
+    """`-` with standard input at a terminal waits for the draft: say so, rather than seem to
+    hang."""
+    import nypconsol.cli.measure as command
+
+    monkeypatch.setattr(command, "_stdin_at_terminal", lambda: True)
+    result = run("--platform", "x", "-", input="Hello\n")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Type or paste the draft, then press Ctrl-D at the start of a line to measure it.\n"
+    )
+    assert result.stdout == "X post: 5 of 280 characters as X counts them: it fits.\n"
+    monkeypatch.setattr(command, "_stdin_at_terminal", lambda: False)
+    assert run("--platform", "x", "-", input="Hello\n").stderr == ""
