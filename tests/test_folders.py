@@ -3,7 +3,9 @@ stale files of our own removed, private modes on request."""
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -178,3 +180,69 @@ def test_ctrl_c_mid_write_leaves_the_old_files_and_no_temporaries(
 )
 def test_safe_filename(text: str, name: str) -> None:
     assert safe_filename(text) == name
+
+
+def test_a_full_disk_in_a_new_folder_leaves_no_folder_and_says_nothing_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError) as error:
+        write_folder(tmp_path / "out" / "notices", {"craven/a.txt": b"1"}, kind="notices")
+    assert str(error.value).endswith("No space left on device; nothing was written")
+    assert list(tmp_path.iterdir()) == []  # not even the folders it made
+
+
+def test_a_rename_that_fails_midway_leaves_a_folder_a_rerun_can_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files already renamed into place are ours: the manifest lists them, so that the next
+    run replaces them instead of refusing them as someone else's."""
+    out = tmp_path / "out"
+    files = {f"f{i}.txt": b"new" for i in range(5)}
+    real, calls = os.replace, []
+
+    def third_fails(source, target):  # type: ignore[no-untyped-def]
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", third_fails)
+    with pytest.raises(OutputError) as error:
+        write_folder(out, files, kind="notices")
+    assert "nothing was written" not in str(error.value)
+    assert "Input/output error" in str(error.value)
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+    monkeypatch.setattr(os, "replace", real)
+    write_folder(out, files, kind="notices")
+    assert tree(out) == files
+
+
+def test_an_interrupt_while_the_files_are_put_in_place_waits_for_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real SIGINT that comes while the files are renamed into place is delivered once they
+    and the manifest are all there, and the journal names the folder."""
+    from nypconsol.loaders import writing
+
+    out = tmp_path / "out"
+    real = os.replace
+
+    def replace_then_signal(source, target):  # type: ignore[no-untyped-def]
+        real(source, target)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    writing.JOURNAL.clear()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_folder(out, {"a/x.txt": b"1", "b.txt": b"2", "c.txt": b"3"}, kind="notices")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert tree(out) == {"a/x.txt": b"1", "b.txt": b"2", "c.txt": b"3"}
+    assert (out / manifest_name("notices")).is_file()
+    assert [f"every file in {out} (3 files)"] == writing.JOURNAL

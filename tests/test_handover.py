@@ -273,6 +273,12 @@ def test_a_district_called_index_does_not_take_the_index_file():
     assert file_stem("craven") == "craven"
 
 
+@pytest.mark.parametrize("district_id", ["con", "prn", "aux", "nul", "com1", "lpt9"])
+def test_a_district_id_windows_keeps_for_a_device_is_not_a_file_name(district_id):
+    assert file_stem(district_id) == f"district.{district_id}"
+    assert file_stem(f"{district_id}x") == f"{district_id}x"
+
+
 # --- the ledger's hook -------------------------------------------------------------------------
 
 

@@ -200,6 +200,37 @@ def test_a_district_called_index_keeps_its_own_file(tmp_path):
     assert "[Index Town](district.index.md)" in (tmp_path / "r" / "index.md").read_text()
 
 
+DEVICE_NAMES_CONFIG = (
+    "placeholders: no\n"
+    "force: {name: F, accounts: {x: ForceX}, reporting: {emergency: '999', "
+    "non_emergency: '101', online: 'https://example.org'}}\n"
+    "districts:\n"
+    "  con: {name: Coniston, accounts: {x: ConX}, areas: [Here]}\n"
+    "  lpt1: {name: Lupton, accounts: {x: LuptonX}, areas: [There]}\n"
+    "policy: {start: 2027-01-11, notice_days: 14}\n"
+    "accounts: [{handle: HerePC, platform: x, area: Here}, {handle: TherePC, platform: x, "
+    "area: There}]\n"
+)
+
+
+def test_district_ids_windows_keeps_for_devices_get_names_windows_can_write(tmp_path):
+    """A file or folder named con, nul, lpt1 (with any extension) cannot be made on Windows,
+    where the reports and notices are often kept on a shared drive."""
+    (tmp_path / "c.yaml").write_text(DEVICE_NAMES_CONFIG, encoding="utf-8")
+    result = run("-c", "c.yaml", "-o", "r", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert _files(tmp_path / "r") == [
+        ".nypconsol-handover-markdown.json", "district.con.md", "district.lpt1.md", "index.md",
+    ]  # fmt: skip
+    assert "[Coniston](district.con.md)" in (tmp_path / "r" / "index.md").read_text()
+    notices = CliRunner().invoke(cli, ["notices", "-c", "c.yaml", "-o", "n"])
+    assert notices.exit_code == 0, notices.output
+    folders = sorted(p.name for p in (tmp_path / "n").iterdir() if p.is_dir())
+    assert folders == ["district.con", "district.lpt1", "hootsuite", "sprout"]
+    schedule = (tmp_path / "n" / "schedule.csv").read_text(encoding="utf-8-sig")
+    assert "district.con/x-HerePC.announcement.txt" in schedule
+
+
 # --- golden Markdown -------------------------------------------------------------------------
 
 

@@ -176,11 +176,11 @@ def test_html_chart_is_inline_svg_of_followers_by_account(handover):
 def test_the_chart_adds_up_the_smallest_beyond_its_bars():
     chart = bar_chart("t", [(f"a{n}", n) for n in range(1, 21)])
     assert len(chart.bars) == MAX_BARS
-    assert (chart.bars[0].label, chart.bars[0].value, chart.bars[0].width) == ("a20", "20", "173.3")
+    assert (chart.bars[0].label, chart.bars[0].value, chart.bars[0].width) == ("a20", "20", "160.0")
     assert (chart.bars[-1].label, chart.bars[-1].value, chart.bars[-1].width) == (
         "9 more",
         "45",
-        "390.0",
+        "360.0",
     )
     assert [bar.y for bar in chart.bars] == [n * 22 for n in range(MAX_BARS)]
     assert bar_chart("t", [("a", 0)]) is None
@@ -364,6 +364,25 @@ def test_hostile_text_is_escaped_in_every_markdown_field(plan_of):
     )
 
 
+def test_control_characters_from_the_inputs_are_shown_not_written_raw(plan_of):
+    """An owner holding OSC 52 (which writes the clipboard of a terminal that shows the file)
+    or colour codes: the HTML and Markdown show the characters as escapes, never the raw
+    bytes, as the terminal, the plan's Markdown and the notices do."""
+    rows = io.StringIO()
+    writer = csv.writer(rows, lineterminator="\n")
+    writer.writerow(["handle", "platform", "owner", "role", "area", "sign_off"])
+    writer.writerow(["Moving1", "x", "Evil\x1b]52;c;aGk=\x07Owner", "\x1b[31mPC\x1b[0m", "Skipton",
+                     "Sign\u202eoff"])  # fmt: skip
+    handover = build_handover(plan_of(HANDOVER_CONFIG, rows.getvalue()))
+    files = {**handover_html(handover), **handover_markdown(handover)}
+    for name in ("craven.html", "craven.md"):
+        text = files[name].decode()
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", text), name
+    html = files["craven.html"].decode()
+    assert "Evil\\u001b]52;c;aGk=\\u0007Owner" in html
+    assert "Sign\\u202eoff" in html
+
+
 def test_hostile_text_is_plain_data_in_json(plan_of):
     handover = build_handover(_hostile_plan(plan_of))
     data = handover_json(handover)["craven.json"]
@@ -378,10 +397,25 @@ def test_hostile_text_is_plain_data_in_json(plan_of):
 # --- the ledger's states -----------------------------------------------------------------------
 
 
+def test_a_step_done_in_summer_shows_the_time_in_england(plan_of):
+    """Done times read as `log` and `status` show them: the time in England with its zone (a
+    step done at 09:30 UTC in June was done at 10:30 BST), never a UTC offset."""
+    progress = {
+        ("x", "PC_Ann"): {
+            "announced": ("done", dt.datetime(2027, 6, 1, 9, 30, tzinfo=dt.UTC), "PC 1")
+        }
+    }
+    handover = build_handover(plan_of(), progress=progress)
+    assert (
+        "**done 2027-06-01 10:30 BST by PC 1**" in handover_markdown(handover)["craven.md"].decode()
+    )
+    assert "done 2027-06-01 10:30 BST by PC 1" in handover_html(handover)["craven.html"].decode()
+
+
 def test_progress_states_are_shown_in_every_format(plan_of):
     progress = {
         ("x", "PC_Ann"): {
-            "announced": ("done", dt.datetime(2027, 1, 11, 9, 30), "PC 1 Ann Lee"),
+            "announced": ("done", dt.datetime(2027, 1, 11, 9, 30, tzinfo=dt.UTC), "PC 1 Ann Lee"),
             "swept": ("overdue", None, ""),
             "access_granted": ("due",),
             "final_posted": ("not_yet",),
@@ -391,20 +425,20 @@ def test_progress_states_are_shown_in_every_format(plan_of):
     markdown = handover_markdown(handover)["craven.md"].decode()
     assert (
         "- [x] 1. Announcement posted and pinned. Due 2027-01-11 (on the notice date). "
-        "**done 2027-01-11T09:30 by PC 1 Ann Lee**" in markdown
+        "**done 2027-01-11 09:30 GMT by PC 1 Ann Lee**" in markdown
     )
     assert "- [ ] 2. Inbox" in markdown and "**overdue**" in markdown
     assert "**not yet**" in markdown
     page = Page(handover_html(handover)["craven.html"].decode())
     checklist = page.section("checklist")
-    assert "done 2027-01-11T09:30 by PC 1 Ann Lee" in checklist and "overdue" in checklist
+    assert "done 2027-01-11 09:30 GMT by PC 1 Ann Lee" in checklist and "overdue" in checklist
     assert "The state of each step is as the progress ledger recorded it." in checklist
     classes = [a.get("class") for tag, a in page.tags if tag == "span"]
     assert "box done" in classes and "state state-overdue" in classes
     steps = json.loads(handover_json(handover)["craven.json"])["district"]["consolidated"][1]
     assert steps["handle"] == "PC_Ann"
     assert [(s["state"], s["done_at"], s["by"]) for s in steps["checklist"][:5]] == [
-        ("done", "2027-01-11T09:30", "PC 1 Ann Lee"),
+        ("done", "2027-01-11T09:30+00:00", "PC 1 Ann Lee"),
         ("overdue", None, ""),
         ("due", None, ""),
         ("not_yet", None, ""),
@@ -433,3 +467,56 @@ def test_every_json_file_is_a_versioned_envelope_true_to_the_schema(plan_of):
     broken = json.loads(files["craven.json"])
     del broken["district"]
     assert not validator.is_valid(broken)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_the_terminal_summary_fits_and_never_splits_a_value(width: int) -> None:
+    """At a terminal the index fits its width: no district, number or date is split, every
+    column that is left out is named."""
+    from rich.console import Console
+
+    from nypconsol.pipeline import check, load_inputs
+
+    plan = make_plan(check(load_inputs(None, None, environ={})), dt.date(2027, 1, 11))
+    handover = build_handover(plan)
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=True, color_system=None)
+    console.markup = False
+    handover_table(handover, console=console)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines), "\n".join(lines)
+    words = {word.rstrip(".,;:") for line in lines for word in line.split()}
+    for report in handover.reports:
+        assert f"{report.totals.followers_to_redirect:,}" in words
+        assert set(report.name.split()) <= words, report.name
+    assert {"2027-01-11", "2027-01-25", "Accounts", "Migrate", "Followers"} <= words
+    if width == 80:
+        assert any(line.startswith("Not shown at this width: ") for line in lines), lines
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def test_chart_labels_fit_their_column_in_the_widest_fallback_font():
+    """WeasyPrint (the PDF) draws the chart's labels in DejaVu Sans where the page's fonts are
+    missing, wider than the browser's: a label cut to MAX_LABEL characters must still fit left
+    of its bar (one ran off the page's left edge: 'acebook.com/NorthallertonSNT…')."""
+    image_font = pytest.importorskip("PIL.ImageFont")
+    import os
+
+    from nypconsol.render.handover_html import LABEL_WIDTH
+
+    if not os.path.exists(DEJAVU):
+        pytest.skip(f"no {DEJAVU} here (Debian's fonts-dejavu-core)")
+    font = image_font.truetype(DEJAVU, 12)
+    labels = [
+        "facebook.com/NorthallertonSNT (Facebook)",
+        "@NYP_ScarboroughAndWhitbyNeighbourhood (X)",
+        "facebook.com/NYPScarboroughWhitbyAndFiley (Facebook)",
+        "@AAAAAAAAAAAAAAA (Instagram)",
+        "North Yorkshire Police (force-wide)",
+    ]
+    chart = bar_chart("t", [(label, 10 + n) for n, label in enumerate(labels)])
+    assert chart is not None
+    for bar in chart.bars:
+        assert font.getlength(bar.label) <= LABEL_WIDTH - 8, bar.label

@@ -176,6 +176,42 @@ def test_ctrl_c_while_the_plan_goes_to_stdout_says_it_may_be_cut_short(project, 
     )
 
 
+# --- output folders: the files and their manifest put in place together ---------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "files"),
+    [
+        (["notices", "-o", "out"], 83),
+        (["handover", "-o", "out", "--format", "markdown"], 10),
+    ],
+)
+@pytest.mark.parametrize(("name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_an_interrupt_while_a_folder_is_put_in_place_says_it_is_complete(
+    project: Path, argv: list[str], files: int, name: str, code: int
+) -> None:
+    """The signal comes as the first file is renamed into place: every file and the manifest
+    are put in place first, the message says so, and a re-run finds the folder its own."""
+    child = _child(project, SIGNAL_AFTER_RENAME.format(name=name), argv)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == code, stderr
+    said = "Interrupted" if name == "SIGINT" else f"Terminated ({name})"
+    assert stderr.endswith(
+        f"{said}: every file in out ({files} files) was written completely before it; "
+        "nothing else was.\n"
+    )
+    assert [p for p in _leftovers(project) if not p.startswith(".nypconsol-")] == []
+    again = subprocess.run(
+        [sys.executable, "-m", "nypconsol", *argv],
+        cwd=project,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"0 written, {files} unchanged" in again.stderr
+
+
 # --- init: all or none ---------------------------------------------------------------------------
 
 
@@ -272,6 +308,35 @@ def test_a_closed_stdout_is_exit_4_with_one_message(project: Path, command: str)
     assert errors[0].startswith("Error: standard output is closed"), done.stderr
     assert done.stderr.endswith(errors[0] + "\n")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (
+            "measure --platform x hello",
+            "Error: standard output is closed: nothing was written (send it to a file: > FILE)",
+        ),
+        (
+            "notices -o out --format json",
+            "Error: standard output is closed: nothing was printed (send it to a file: > FILE); "
+            "every file in out (83 files) was written before it",
+        ),
+    ],
+)
+def test_a_closed_stdout_says_what_was_written_and_what_to_do(project, command, said) -> None:
+    """measure has no -o to suggest; notices -o DIR --format json has written its folder
+    before it prints: 'nothing was written' would not be true."""
+    done = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m nypconsol {command} >&-"],
+        cwd=project,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.FAILURE, done.stderr
+    assert done.stderr.endswith(said + "\n"), done.stderr
 
 
 def test_a_closed_stdout_does_not_fail_a_command_that_writes_only_files(project: Path) -> None:

@@ -249,3 +249,36 @@ def test_measure_says_why_a_text_is_refused():
     assert run("--platform", "facebook", "   ").stdout.endswith(
         ": it is empty, and an empty text is not valid.\n"
     )
+
+
+@pytest.mark.parametrize("platform", ["x", "facebook", "mastodon", "bluesky"])
+def test_a_draft_with_control_characters_is_not_valid_as_notices_refuse_them(platform):
+    """A control character (an escape sequence pasted from a terminal, a tab) would be posted
+    as it is: `notices` refuses such a text (notice-unsafe-text), and so does measure."""
+    measured = measure("Follow us\x1b[31m now\x07", platform)
+    assert not measured.valid
+    assert measured.problem == (
+        "holds control characters (U+0007, U+001B), which would be posted as they are: remove them"
+    )
+    assert measure("line one\nline two", platform).valid  # line breaks are text
+    result = run("--platform", platform, "tab\there")
+    assert result.exit_code == ExitCode.INPUT_ERRORS
+    assert result.stdout.endswith(
+        ": it holds control characters (U+0009), which would be posted as they are: remove them.\n"
+    )
+
+
+def test_measure_at_a_terminal_says_how_to_end_the_draft(monkeypatch):
+    """`-` with standard input at a terminal waits for the draft: say so, rather than seem to
+    hang."""
+    import nypconsol.cli.measure as command
+
+    monkeypatch.setattr(command, "_stdin_at_terminal", lambda: True)
+    result = run("--platform", "x", "-", input="Hello\n")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Type or paste the draft, then press Ctrl-D at the start of a line to measure it.\n"
+    )
+    assert result.stdout == "X post: 5 of 280 characters as X counts them: it fits.\n"
+    monkeypatch.setattr(command, "_stdin_at_terminal", lambda: False)
+    assert run("--platform", "x", "-", input="Hello\n").stderr == ""

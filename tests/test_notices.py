@@ -315,8 +315,8 @@ def test_a_template_error_names_the_config_line_and_the_field(write, mini_config
     result = run("notices", "-c", config, "-i", "inv.csv", "-o", "out")
     assert result.exit_code == ExitCode.INPUT_ERRORS
     assert result.stderr.startswith(
-        "Error: c.yaml:25 (notices.templates.final): 'targt' is undefined: use one of the "
-        "fields the template is given\n"
+        "Error: c.yaml:25 (notices.templates.final): 'targt' is undefined: did you mean "
+        "target? (the README's Templates section lists the fields)\n"
     )
     assert not Path("out").exists()
 
@@ -455,3 +455,26 @@ def test_no_migrated_account_means_no_notices(write, mini_config):
     result = run("notices", "-c", mini_config, "-i", "inv.csv")
     assert result.exit_code == 0
     assert result.stdout == "No account is migrated, so there are no notices.\n"
+
+
+def test_every_template_that_cannot_be_used_is_named_at_once(write, mini_config):
+    """Each template that fails while it is filled in is reported, not just the first, and an
+    unknown field near a real one says which was meant."""
+    templates = (
+        "    final: |\n      Closed.\n      See {{ targt }}.\n"
+        "    bio: \"{{ ''.__class__ }}\"\n"
+        '    announcement: "Closing {{ close_date }} {{ nonsense_field }}"\n'
+    )
+    config = config_with(write, mini_config, templates)
+    write("inv.csv", "handle,platform,area\nSkiptonBeat,x,Skipton\nSelbyBeat,x,Selby\n")
+    result = run("notices", "-c", config, "-i", "inv.csv", "-o", "out")
+    assert result.exit_code == ExitCode.INPUT_ERRORS
+    assert result.stderr.splitlines() == [
+        "Error: c.yaml:27 (notices.templates.announcement): 'nonsense_field' is undefined: use "
+        "one of the fields the template is given (the README's Templates section lists them)",
+        "c.yaml:25 (notices.templates.final): 'targt' is undefined: did you mean target? (the "
+        "README's Templates section lists the fields)",
+        "c.yaml:26 (notices.templates.bio): not allowed in a template: access to attribute "
+        "'__class__' of 'str' object is unsafe.",
+    ]
+    assert not Path("out").exists()

@@ -313,3 +313,37 @@ def test_no_color_flag_at_a_real_terminal(tmp_path: Path) -> None:
     )
     assert "\x1b" not in drawn
     assert "\\x1b]52;c;SGVsbG8=\\x07" in drawn
+
+
+def test_data_at_a_terminal_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    """CSV is data, written as it is to a file or a pipe; shown at a terminal, a cell holding
+    OSC 52 would write the clipboard: there its control characters are shown as escapes."""
+    (tmp_path / "config.yaml").write_text(MINI_CONFIG, encoding="utf-8")
+    (tmp_path / "inv.csv").write_text(
+        f'handle,platform,area,owner\nPC_Skipton,x,Skipton,"{OSC52}{COLOUR}"\n', encoding="utf-8"
+    )
+    drawn = _at_a_terminal(
+        ["plan", "-c", "config.yaml", "-i", "inv.csv", "--format", "csv"], tmp_path, COLUMNS="80"
+    )
+    assert "\x1b" not in drawn and "\x07" not in drawn
+    assert "\\u001b]52;c;SGVsbG8=\\u0007\\u001b[31mred\\u001b[0m" in drawn
+    assert drawn.count("\r\n") >= 2 and "\\u000d" not in drawn  # line ends stay line ends
+
+
+def test_data_on_standard_output_is_the_files_bytes(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Piped, CSV keeps every byte of the inputs, as in a file: colour codes were stripped
+    from standard output (by click.echo), so `> plan.csv` and `-o plan.csv` differed."""
+    from click.testing import CliRunner
+
+    from nypconsol.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.yaml").write_text(MINI_CONFIG, encoding="utf-8")
+    (tmp_path / "inv.csv").write_text(
+        f'handle,platform,area,owner\nPC_Skipton,x,Skipton,"{OSC52}{COLOUR}"\n', encoding="utf-8"
+    )
+    args = ["plan", "-c", "config.yaml", "-i", "inv.csv", "--start", "2027-01-11"]
+    piped = CliRunner().invoke(cli, [*args, "--format", "csv"])
+    assert CliRunner().invoke(cli, [*args, "-o", "plan.csv"]).exit_code == 0
+    assert piped.stdout_bytes == (tmp_path / "plan.csv").read_bytes().removeprefix(b"\xef\xbb\xbf")
+    assert COLOUR.encode() in piped.stdout_bytes

@@ -85,11 +85,16 @@ def interrupt_exit_code(exc: BaseException) -> int:
     return exc.exit_code if isinstance(exc, Terminated) else 130  # ExitCode.INTERRUPTED
 
 
+def interrupt_name(exc: BaseException) -> str:
+    """``Interrupted`` (Ctrl-C), or ``Terminated (SIGTERM)``, to begin what a command says."""
+    return f"Terminated ({exc.name})" if isinstance(exc, Terminated) else "Interrupted"
+
+
 def interrupt_message(exc: BaseException) -> str:
     """What an interrupt leaves behind, truthfully: the files written completely before it,
     or output on stdout cut short, or nothing at all. A file being written when it came is
     left as it was (a temporary file is removed, never renamed into place)."""
-    what = f"Terminated ({exc.name})" if isinstance(exc, Terminated) else "Interrupted"
+    what = interrupt_name(exc)
     writing = sys.modules.get("nypconsol.loaders.writing")
     written = list(writing.JOURNAL) if writing is not None else []
     output = sys.modules.get("nypconsol.cli.output")
@@ -112,9 +117,9 @@ class _ClosedStdout:
     errors = "strict"
 
     def write(self, text: str) -> int:
-        from nypconsol.core.errors import OutputError
+        from nypconsol.cli.output import closed_stdout
 
-        raise OutputError("standard output is closed: nothing was written; use -o FILE")
+        raise closed_stdout()
 
     def flush(self) -> None:
         pass

@@ -120,6 +120,16 @@ def enrich(  # type: ignore[no-untyped-def]
         summary_lines,
     )
 
+    if inventory == "-":
+        raise click.UsageError(
+            "enrich writes the inventory back into a file of its own, in the input's format: "
+            "name the inventory file with -i, not - (standard input)"
+        )
+    if output == "-":
+        raise click.UsageError(
+            "-o - would be standard output: enrich writes the inventory to a file (and keeps "
+            "its cache beside it); name one with -o"
+        )
     check_inventory_options(inventory, sheet, encoding)
     selected = tuple(p for p in LOOKUP_PLATFORMS if p in platforms) or LOOKUP_PLATFORMS
     try:  # before reading anything: a mistyped option costs no time
@@ -145,14 +155,16 @@ def enrich(  # type: ignore[no-untyped-def]
                 on_progress=display.progress,
                 on_countdown=display.countdown,
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C; SIGTERM and SIGHUP too (Terminated)
+        from nypconsol.cli import interrupt_exit_code, interrupt_name
+
         kept = (
             f"the answers so far are kept in {cache_path}: run the same command again to carry on"
             if cache_path.is_file()
             else "nothing was written"
         )
-        click.echo(f"Interrupted: {output} was not written; {kept}.", err=True)
-        raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+        click.echo(f"{interrupt_name(interrupt)}: {output} was not written; {kept}.", err=True)
+        raise click.exceptions.Exit(interrupt_exit_code(interrupt)) from None
 
     run = result.run
     for warning in result.document.warnings:

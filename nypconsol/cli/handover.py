@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import click
 
-from nypconsol.cli.edge import exit_with
 from nypconsol.cli.options import (
     chosen_districts,
     color_option,
     config_option,
     district_option,
     format_option,
+    input_format_option,
     inventory_options,
     ledger_option,
     output_option,
     start_option,
     version_option,
 )
-from nypconsol.cli.output import console, emit, load_and_check, say_folder_written
-from nypconsol.core.errors import ExitCode
+from nypconsol.cli.output import console, emit, planned, say_folder_written
 
 # Formats that write one file per report, so need -o DIR.
 FOLDER_ONLY = ("html", "markdown", "pdf")
@@ -28,6 +27,7 @@ FOLDER_ONLY = ("html", "markdown", "pdf")
 @click.command()
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @district_option
 @format_option(
@@ -43,19 +43,30 @@ FOLDER_ONLY = ("html", "markdown", "pdf")
 @ledger_option
 @color_option
 @version_option
-def handover(config, inventory, sheet, encoding, start, districts, fmt, output, ledger, no_color):  # type: ignore[no-untyped-def]
+def handover(
+    config,
+    inventory,
+    sheet,
+    encoding,
+    input_format,
+    start,
+    districts,
+    fmt,
+    output,
+    ledger,
+    no_color,
+):  # type: ignore[no-untyped-def]
     """Write handover reports: one per district, one for force-wide accounts, and an index.
 
     Each report lists the destination accounts, the accounts that fold in (and those retained
     or skipped, with why), the voices who will post through the district accounts, totals,
     a checklist per account with due dates (and each step's state, when a progress ledger
-    is reachable), and a sign-off block. Without -o it prints a summary. With errors in the inputs it prints them and exits 1, writing nothing. --format
-    pdf without WeasyPrint installed exits 2.
+    is reachable), and a sign-off block. Without -o it prints a summary. With errors in the
+    inputs it prints them and exits 1, writing nothing. --format pdf without WeasyPrint
+    installed exits 2.
     """
     from nypconsol.cli.ledger_use import reachable_progress
     from nypconsol.core.handover import build_handover
-    from nypconsol.core.plan import START_NEXT_MONDAY, make_plan
-    from nypconsol.render.text import findings_text
 
     if output == "-":
         raise click.UsageError(
@@ -67,25 +78,17 @@ def handover(config, inventory, sheet, encoding, start, districts, fmt, output, 
         from nypconsol.render.handover_html import check_pdf_available
 
         check_pdf_available()  # before any work: a missing extra is found at once
-    checked = load_and_check(config, inventory, sheet, encoding)
-    if checked.errors:
-        click.echo(findings_text(checked.findings), err=True, nl=False)
-        click.echo(
-            "No reports were written: fix the errors above (nypconsol validate lists them).",
-            err=True,
-        )
-        return exit_with(ExitCode.INPUT_ERRORS)
-    if checked.findings:
-        click.echo(findings_text(checked.findings), err=True, nl=False)
-    wanted = chosen_districts(checked.config, districts)
-    defaulted = start is None
-    plan = make_plan(checked, start)
-    if defaulted and plan.start_source == START_NEXT_MONDAY:
-        click.echo(
-            f"No start date set: using the next working Monday, {plan.start.isoformat()}. "
-            "Set policy.start or --start for repeatable reports.",
-            err=True,
-        )
+    plan = planned(
+        config,
+        inventory,
+        sheet,
+        encoding,
+        start,
+        nothing_done="No reports were written",
+        input_format=input_format,
+        repeatable="repeatable reports",
+    )
+    wanted = chosen_districts(plan.config, districts)
     progress = reachable_progress(plan, ledger)
     document = build_handover(plan, districts=wanted, progress=progress)
     if output is None:

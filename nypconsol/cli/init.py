@@ -46,4 +46,8 @@ def init(directory, force):  # type: ignore[no-untyped-def]
     write_files(files)  # all or none: a full disk or an interrupt leaves nothing behind
     for target in files:
         click.echo(f"Wrote {target}", err=True)
-    click.echo(f"Next: cd {directory} && nypconsol plan -i inventory.csv", err=True)
+    import shlex
+
+    here = folder.resolve() == Path.cwd().resolve()
+    go = "" if here else f"cd {shlex.quote(directory)} && "
+    click.echo(f"Next: {go}nypconsol plan -i inventory.csv", err=True)

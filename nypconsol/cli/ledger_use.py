@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from nypconsol.cli.edge import exit_with
-from nypconsol.cli.output import load_and_check
-from nypconsol.core.errors import ExitCode
+from nypconsol.cli.output import planned
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -19,29 +17,30 @@ if TYPE_CHECKING:
     from nypconsol.ledger.store import Ledger
 
 
-def tracked_plan(config, inventory, sheet, encoding, start: dt.date | None) -> Plan:  # type: ignore[no-untyped-def]
-    """The plan the options name, for its accounts and dates. With errors in the inputs it
-    prints them and ends the command with exit 1."""
-    from nypconsol.core.plan import START_NEXT_MONDAY, make_plan
-    from nypconsol.render.text import findings_text
-
-    checked = load_and_check(config, inventory, sheet, encoding)
-    if checked.errors:
-        click.echo(findings_text(checked.findings), err=True, nl=False)
-        click.echo(
-            "Nothing was read from the ledger: fix the errors above (nypconsol validate lists "
-            "them).",
-            err=True,
-        )
-        exit_with(ExitCode.INPUT_ERRORS)
-    plan = make_plan(checked, start)
-    if start is None and plan.start_source == START_NEXT_MONDAY:
-        click.echo(
-            f"No start date set: the plan's dates count from the next working Monday, "
-            f"{plan.start.isoformat()}. Set policy.start or --start so that they stay put.",
-            err=True,
-        )
-    return plan
+def tracked_plan(  # type: ignore[no-untyped-def]
+    config,
+    inventory,
+    sheet,
+    encoding,
+    start: dt.date | None,
+    *,
+    nothing_done: str,
+    input_format: str | None = None,
+) -> Plan:
+    """The plan the options name, for its accounts and dates (warnings are validate's to
+    show). With errors in the inputs it prints them and ``nothing_done`` and ends the
+    command with exit 1."""
+    return planned(
+        config,
+        inventory,
+        sheet,
+        encoding,
+        start,
+        nothing_done=nothing_done,
+        repeatable="due dates that stay put",
+        warnings=False,
+        input_format=input_format,
+    )
 
 
 def ledger_source(ledger: Ledger) -> str:

@@ -48,7 +48,8 @@ def measure(platform, kind, fmt, text):  # type: ignore[no-untyped-def]
     """Measure a draft the way its platform counts it, against the platform's limit.
 
     TEXT is the draft, or - to read it from standard input (one final line break is
-    dropped). Exit 0 when it fits, 1 when it is too long or empty.
+    dropped). Exit 0 when it fits, 1 when it is too long, empty, or holds a control
+    character (a posted text would keep it).
     """
     from nypconsol.core.measure import TextKind
     from nypconsol.core.measure import measure as measure_text
@@ -65,6 +66,11 @@ def _read_stdin() -> str:
     stream = sys.stdin.buffer if sys.stdin is not None else None
     if stream is None:
         raise InputError("standard input is closed: give the text as an argument")
+    if _stdin_at_terminal():  # it waits for typing: say how to end it, rather than seem to hang
+        click.echo(
+            "Type or paste the draft, then press Ctrl-D at the start of a line to measure it.",
+            err=True,
+        )
     data = stream.read()
     try:
         text = data.decode("utf-8-sig")
@@ -75,3 +81,10 @@ def _read_stdin() -> str:
     if text.endswith("\r\n"):
         return text[:-2]
     return text[:-1] if text.endswith("\n") else text
+
+
+def _stdin_at_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False

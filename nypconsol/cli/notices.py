@@ -14,18 +14,20 @@ from nypconsol.cli.options import (
     config_option,
     district_option,
     format_option,
+    input_format_option,
     inventory_options,
     output_option,
     start_option,
     version_option,
 )
-from nypconsol.cli.output import emit, load_and_check
+from nypconsol.cli.output import emit, planned
 from nypconsol.core.errors import ExitCode
 
 
 @click.command()
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @district_option
 @account_option
@@ -40,7 +42,9 @@ from nypconsol.core.errors import ExitCode
     "is printed unless --format is given.",
 )
 @version_option
-def notices(config, inventory, sheet, encoding, start, districts, accounts, output, fmt):  # type: ignore[no-untyped-def]
+def notices(
+    config, inventory, sheet, encoding, input_format, start, districts, accounts, output, fmt
+):  # type: ignore[no-untyped-def]
     """Write the closure notices of every account the plan migrates.
 
     Each account gets an announcement (post and pin it on its notice date), a final post
@@ -50,30 +54,22 @@ def notices(config, inventory, sheet, encoding, start, districts, accounts, outp
     """
     batch_process()
     from nypconsol.core.notices import select_entries
-    from nypconsol.core.plan import START_NEXT_MONDAY, make_plan
     from nypconsol.render.notices import make_notices
     from nypconsol.render.registry import render
     from nypconsol.render.text import findings_text
 
     if output == "-":
         raise click.UsageError("-o names a folder to write the files into, not standard output")
-    checked = load_and_check(config, inventory, sheet, encoding)
-    if checked.errors:
-        click.echo(findings_text(checked.findings), err=True, nl=False)
-        click.echo(
-            "No notices were written: fix the errors above (nypconsol validate lists them).",
-            err=True,
-        )
-        return exit_with(ExitCode.INPUT_ERRORS)
-    if checked.findings:
-        click.echo(findings_text(checked.findings), err=True, nl=False)
-    plan = make_plan(checked, start)
-    if start is None and plan.start_source == START_NEXT_MONDAY:
-        click.echo(
-            f"No start date set: using the next working Monday, {plan.start.isoformat()}. "
-            "Set policy.start or --start for repeatable notices.",
-            err=True,
-        )
+    plan = planned(
+        config,
+        inventory,
+        sheet,
+        encoding,
+        start,
+        nothing_done="No notices were written",
+        input_format=input_format,
+        repeatable="repeatable notices",
+    )
     entries, problems = select_entries(
         plan, chosen_districts(plan.config, districts) or (), accounts
     )

@@ -39,6 +39,47 @@ def load_and_check(config, inventory, sheet, encoding, *, input_format=None, pro
     return check(inputs, progress=progress)
 
 
+def planned(  # type: ignore[no-untyped-def]
+    config,
+    inventory,
+    sheet,
+    encoding,
+    start,
+    *,
+    nothing_done: str,
+    repeatable: str,
+    warnings: bool = True,
+    input_format=None,
+):
+    """The plan the shared options name, for a command that works from it (notices, handover,
+    record, status). With errors in the inputs they go to stderr with ``nothing_done`` ("No
+    notices were written") and the command ends with exit 1; warnings go to stderr too (unless
+    ``warnings`` is False); with no start date set, stderr says which Monday the dates count
+    from and that a set one makes ``repeatable`` ("notices") repeatable."""
+    from nypconsol.cli.edge import exit_with
+    from nypconsol.core.errors import ExitCode
+    from nypconsol.core.plan import START_NEXT_MONDAY, make_plan
+    from nypconsol.render.text import findings_text
+
+    checked = load_and_check(config, inventory, sheet, encoding, input_format=input_format)
+    if checked.errors:
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+        click.echo(
+            f"{nothing_done}: fix the errors above (nypconsol validate lists them).", err=True
+        )
+        exit_with(ExitCode.INPUT_ERRORS)
+    if checked.findings and warnings:
+        click.echo(findings_text(checked.findings), err=True, nl=False)
+    plan = make_plan(checked, start)
+    if start is None and plan.start_source == START_NEXT_MONDAY:
+        click.echo(
+            f"No start date set: using the next working Monday, {plan.start.isoformat()}. "
+            f"Set policy.start or --start for {repeatable}.",
+            err=True,
+        )
+    return plan
+
+
 def check_inventory_options(
     inventory: str | None, sheet: str | None, encoding: str | None, input_format: str | None = None
 ) -> None:
@@ -87,17 +128,46 @@ def emit(text: str | Iterable[str | bytes], output: str | None, *, bom: bool = F
     chunks = [text] if isinstance(text, str) else text
     if to_stdout(output):
         if sys.stdout is None:  # started with ">&-": the data would vanish without a word
-            raise OutputError("standard output is closed: nothing was written; use -o FILE")
+            raise closed_stdout()
+        # Piped, the data is written as it is (color=True: click would strip colour codes
+        # from it); shown at a terminal, control characters from the inputs (OSC 52 writes
+        # the clipboard) are shown as escapes.
+        from nypconsol.core.parsing import terminal_safe
+
+        shown = terminal_safe if _at_terminal() else str
         for chunk in chunks:
             STDOUT_STARTED[0] = (
                 True  # as text: stdout may have no bytes buffer, and has its encoding
             )
-            click.echo(chunk if isinstance(chunk, str) else chunk.decode("utf-8"), nl=False)
+            data = chunk if isinstance(chunk, str) else chunk.decode("utf-8")
+            click.echo(shown(data), nl=False, color=True)
         return
     from nypconsol.loaders.writing import atomic_write
 
     encoded = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
     atomic_write(output, itertools.chain([b"\xef\xbb\xbf"] if bom else [], encoded))
+
+
+def closed_stdout() -> OutputError:
+    """The error for a standard output that is closed (``>&-``): what was written before it
+    (an output folder, say), and what to do."""
+    from nypconsol.loaders.writing import JOURNAL
+
+    fix = "(send it to a file: > FILE)"
+    if not JOURNAL:
+        return OutputError(f"standard output is closed: nothing was written {fix}")
+    verb = "was" if len(JOURNAL) == 1 else "were"
+    return OutputError(
+        f"standard output is closed: nothing was printed {fix}; {' and '.join(JOURNAL)} {verb} "
+        "written before it"
+    )
+
+
+def _at_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def refuse_to_overwrite_inputs(output: str | None, paths: Iterable[str | None]) -> None:

@@ -11,6 +11,7 @@ from nypconsol.cli.edge import exit_with
 from nypconsol.cli.ledger_use import tracked_plan
 from nypconsol.cli.options import (
     config_option,
+    input_format_option,
     inventory_options,
     ledger_option,
     start_option,
@@ -24,6 +25,7 @@ from nypconsol.core.errors import ExitCode, InputError
 @click.argument("step")
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @click.option(
     "--platform",
@@ -63,6 +65,7 @@ def record(  # type: ignore[no-untyped-def]
     inventory,
     sheet,
     encoding,
+    input_format,
     start,
     platform,
     by,
@@ -91,12 +94,37 @@ def record(  # type: ignore[no-untyped-def]
             RecordCode.FORCE_NEEDS_NOTE,
             "--force needs a --note saying why the order rule is overridden",
         )
+    from nypconsol.ledger.events import MAX_NAME, MAX_TEXT
+
+    _fits("--by", by, "a name", MAX_NAME)
+    _fits("--note", note, "a note", MAX_TEXT)
     at = _moment(at_text) if at_text is not None else None
-    entry = find_account(tracked_plan(config, inventory, sheet, encoding, start), handle, platform)
+    entry = find_account(
+        tracked_plan(
+            config,
+            inventory,
+            sheet,
+            encoding,
+            start,
+            nothing_done="Nothing was recorded",
+            input_format=input_format,
+        ),
+        handle,
+        platform,
+    )
     from nypconsol.ledger import login_name, open_ledger
 
     with open_ledger(ledger, create=True) as opened:
         _record(opened, entry, chosen_step, by or login_name(), at, note, force, undo)
+
+
+def _fits(option: str, value: str | None, what: str, limit: int) -> None:
+    """A --by or --note the ledger could not keep is said at once, naming the option."""
+    if value is not None and len(value) > limit:
+        raise InputError(
+            f"{option} is {len(value):,} characters long; {what} holds at most {limit:,}: "
+            "shorten it"
+        )
 
 
 def _moment(text: str) -> dt.datetime:
@@ -143,13 +171,15 @@ def _record(ledger, entry, step, by, at, note, force, undo) -> None:  # type: ig
             )
         click.echo(f"Nothing was recorded in the ledger {ledger.display}.", err=True)
         return exit_with(ExitCode.INPUT_ERRORS)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C; SIGTERM and SIGHUP too (Terminated)
+        from nypconsol.cli import interrupt_exit_code, interrupt_name
+
         click.echo(
-            "Interrupted: the event was recorded whole or not at all; `nypconsol log "
-            f"--account {entry.account.handle}` shows which.",
+            f"{interrupt_name(interrupt)}: the event was recorded whole or not at all; "
+            f"`nypconsol log --account {entry.account.handle}` shows which.",
             err=True,
         )
-        return exit_with(ExitCode.INTERRUPTED)
+        return exit_with(interrupt_exit_code(interrupt))
     _report(ledger, entry, recorded)
     return None
 

@@ -16,6 +16,7 @@ from nypconsol.cli.options import (
     config_option,
     district_option,
     format_option,
+    input_format_option,
     inventory_options,
     ledger_option,
     start_option,
@@ -28,6 +29,7 @@ from nypconsol.core.errors import ExitCode
 @click.command()
 @config_option
 @inventory_options
+@input_format_option
 @start_option
 @district_option
 @click.option(
@@ -47,7 +49,18 @@ from nypconsol.core.errors import ExitCode
 @color_option
 @version_option
 def status(
-    config, inventory, sheet, encoding, start, districts, today, fmt, check, ledger, no_color
+    config,
+    inventory,
+    sheet,
+    encoding,
+    input_format,
+    start,
+    districts,
+    today,
+    fmt,
+    check,
+    ledger,
+    no_color,
 ):  # type: ignore[no-untyped-def]
     """Show each migrated account's checklist steps: done, due, overdue or not yet.
 
@@ -63,7 +76,15 @@ def status(
     from nypconsol.render.registry import render
     from nypconsol.render.status import status_summary_markdown
 
-    plan = tracked_plan(config, inventory, sheet, encoding, start)
+    plan = tracked_plan(
+        config,
+        inventory,
+        sheet,
+        encoding,
+        start,
+        nothing_done="Nothing was read from the ledger",
+        input_format=input_format,
+    )
     chosen = chosen_districts(plan.config, districts)
     with open_ledger(ledger) as opened:
         events = opened.events_by_account()

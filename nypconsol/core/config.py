@@ -18,6 +18,20 @@ DEFAULT_NOTICE_DAYS = 14
 DEFAULT_WAVE_GAP_DAYS = 7
 REPORTING_KEYS = ("emergency", "non_emergency", "online")
 _DISTRICT_ID = re.compile(r"[a-z][a-z0-9_-]*", re.ASCII)
+# Names no file or folder may have on Windows, whatever its extension (devices).
+_WINDOWS_DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])", re.ASCII)
+INDEX_STEM = "index"  # the handover index's file name, without its extension
+
+
+def district_file_stem(district_id: str) -> str:
+    """The name of a district's file or folder in an output folder (handover reports, notices):
+    its id, or ``district.<id>`` for an id that cannot be one: ``index`` (the index's) and the
+    names Windows keeps for devices (``con``, ``nul``, ``lpt1``, ...), where the folder is
+    often a shared drive. A district id holds no dot, so no other district can have that
+    name."""
+    if district_id == INDEX_STEM or _WINDOWS_DEVICES.fullmatch(district_id):
+        return f"district.{district_id}"
+    return district_id
 
 
 def check_config(document: object, file: str) -> tuple[Config | None, list[Finding]]:

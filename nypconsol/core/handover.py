@@ -9,13 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from nypconsol.core.config import district_file_stem
 from nypconsol.core.models import FORCE_ID, Action, InputRef, Plan, PlanEntry, Source
 from nypconsol.core.platforms import PLATFORMS, Closure
 from nypconsol.core.progress import StepStatus
 from nypconsol.core.steps import STEPS, Step, due_date
 from nypconsol.core.totals import Totals, add_totals, totals_of
 
-INDEX_STEM = "index"  # the index's file name, without its extension
 _ORDER = {platform_id: n for n, platform_id in enumerate(PLATFORMS)}
 
 
@@ -222,9 +222,8 @@ def build_handover(
 
 
 def file_stem(district_id: str) -> str:
-    """A report's file name without extension. District ids are lower-case letters, digits,
-    ``-`` and ``_``, so ``district.index`` can never be one: the index keeps its name."""
-    return "district.index" if district_id == INDEX_STEM else district_id
+    """A report's file name without extension (core/config.district_file_stem)."""
+    return district_file_stem(district_id)
 
 
 def _report(

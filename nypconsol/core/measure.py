@@ -19,6 +19,8 @@ from functools import lru_cache
 from nypconsol.core.platforms import PLATFORMS, Counting
 
 MASTODON_URL_WEIGHT = 23
+# Control characters but the line break: a post holding one would be posted with it as it is.
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Mastodon's mention pattern (app/models/account.rb): the @user part of @user@domain is kept.
 _MASTODON_MENTION = re.compile(
     r"(?<![=/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+\w+)?)", re.IGNORECASE
@@ -96,6 +98,11 @@ def measure(
         problem = "empty"
     elif length > limit:
         problem = "too long"
+    elif controls := control_characters(text):
+        problem = (
+            f"holds control characters ({', '.join(controls)}), which would be posted as they "
+            "are: remove them"
+        )
     elif counting is Counting.X:
         from nypconsol.core.xtext import INVALID_CHARACTERS
 
@@ -109,6 +116,11 @@ def measure(
         valid=not problem,
         problem=problem,
     )
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in ``text`` (line breaks aside), as ``U+001B``, in order."""
+    return [f"U+{ord(c):04X}" for c in sorted(set(_CONTROLS.findall(text)))]
 
 
 @lru_cache(maxsize=1)

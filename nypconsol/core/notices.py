@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from nypconsol.core.dates import british_date
 from nypconsol.core.findings import Finding
-from nypconsol.core.measure import TextKind, measure
+from nypconsol.core.measure import TextKind, control_characters, measure
 from nypconsol.core.models import FORCE_ID, Action, Config, Plan, PlanEntry, Source
 from nypconsol.core.parsing import at_handle, quoted
 from nypconsol.core.platforms import PLATFORMS, normalise_handle
@@ -25,7 +25,6 @@ from nypconsol.core.platforms import PLATFORMS, normalise_handle
 # A text that begins with one of these is run as a formula by a spreadsheet that opens the
 # scheduler files: a notice must begin with a word (see render/csvfile.excel_safe).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # control characters but the line break
 
 
 class NoticeKind(StrEnum):
@@ -307,9 +306,9 @@ def check_notice(notice: Notice) -> Finding | None:
             file,
             line,
         )
-    controls = sorted(set(_CONTROLS.findall(notice.text)))
+    controls = control_characters(notice.text)
     if controls:
-        shown = ", ".join(f"U+{ord(c):04X}" for c in controls)
+        shown = ", ".join(controls)
         return Finding(
             "notice-unsafe-text",
             f"{label}: {what} holds control characters ({shown}), which would be posted as "

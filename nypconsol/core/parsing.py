@@ -87,6 +87,21 @@ def ascii_safe_repr(text: str) -> str:
     )
 
 
+# What a terminal must not be sent raw: control characters (escape sequences start with one;
+# a carriage return alone rewrites the line) and the bidirectional overrides that can make
+# text read other than it is. Tabs and line ends (LF, CR LF) stay.
+_UNSAFE_ON_TERMINAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """Text fit to show, line breaks and all (a notice, a page): control and
+    direction-changing characters shown as ``\\uXXXX`` (emoji joiners and other invisible
+    characters that only shape text stay)."""
+    return _UNSAFE_ON_TERMINAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def printable(text: str) -> str:
     """Text safe to print in a table: control and invisible characters shown as escapes."""
     if text.isprintable():

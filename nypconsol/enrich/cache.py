@@ -38,6 +38,10 @@ def default_cache_path(output: str | os.PathLike[str]) -> Path:
     return target.with_name(target.name + CACHE_SUFFIX)
 
 
+class _OtherVersion(sqlite3.DatabaseError):
+    """A lookup cache, of a format this nypconsol does not read."""
+
+
 class LookupCache:
     """Answers by (platform, scope, handle). Each ``store`` is one committed transaction, so a
     crash loses at most the request in flight. Only definitive answers are kept: an ``error``
@@ -74,11 +78,18 @@ class LookupCache:
                 f"the lookup cache {self.path} is in use by another run: wait for it to finish, "
                 "or name another cache with --cache"
             ) from None
-        except sqlite3.DatabaseError as exc:
+        except _OtherVersion as exc:
             self._db.close()
             raise CacheError(
-                f"{self.path} is not a nypconsol lookup cache ({exc}): delete it, or name "
-                "another file for the cache"
+                f"the lookup cache {self.path} was {exc}: delete it (it holds only answers the "
+                "platforms give again), or name another file with --cache"
+            ) from None
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            # It may be the inventory or the progress ledger named by mistake: keep it.
+            raise CacheError(
+                f"{self.path} is not a nypconsol lookup cache ({exc}): keep it, and name "
+                "another file with --cache"
             ) from None
 
     def _prepare(self) -> None:
@@ -95,7 +106,7 @@ class LookupCache:
         elif application_id != _APPLICATION_ID:
             raise sqlite3.DatabaseError("another program's SQLite database")
         elif version != SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
+            raise _OtherVersion(
                 f"written by another nypconsol version (cache format {version}, this one "
                 f"reads {SCHEMA_VERSION})"
             )

@@ -15,12 +15,13 @@ def summary_lines(
     inventory: str | None = None,
     cache_path: str | os.PathLike[str] | None = None,
 ) -> list[str]:
-    """Counts per platform, the accounts not found (with what to do), any rate-limit stop with
+    """Counts per platform that has accounts, the accounts not found (with what to do), any rate-limit stop with
     when to run again, and where the cache is. Text is from the inventory's handles (validated
     ASCII) and nypconsol's own words; details are not repeated here."""
     summary = run.summary
     lines: list[str] = []
-    for counts in summary.platforms:
+    platforms = [counts for counts in summary.platforms if counts.accounts]
+    for counts in platforms:
         parts = [
             f"{counts.found:,} found",
             f"{counts.not_found:,} not found",
@@ -35,7 +36,7 @@ def summary_lines(
             notes.append(f"{counts.from_cache:,} from the cache")
         noted = f" ({'; '.join(notes)})" if notes else ""
         lines.append(f"{platform_name(counts.platform)}: {', '.join(parts)}{noted}")
-    if not summary.platforms:
+    if not platforms:
         lines.append("no accounts on the platforms looked up")
     if summary.not_found:
         lines.append(f"Not found: {summary.advice}:")

@@ -179,6 +179,16 @@ def read_version(connection: Connection) -> int:
     if META not in tables:
         if EVENTS in tables:
             raise SchemaProblem(f"the database has a {EVENTS} table but no {META}: not a ledger")
+        others = sorted(tables - {HEAD})
+        if others and connection.dialect.name == "sqlite":
+            # A file of its own is the ledger's: one holding other tables belongs to another
+            # program (the enrich cache, say), and a ledger is never started inside it. (A
+            # PostgreSQL database may hold other schemas' tables: docs/ledger.md.)
+            word = "table" if len(others) == 1 else "tables"
+            raise SchemaProblem(
+                f"it is a SQLite database of something else (it holds the {word} "
+                f"{', '.join(others[:5])}), not a ledger: name the ledger's own file, or a new one"
+            )
         return 0
     value = connection.execute(
         select(meta_table.c.value).where(meta_table.c.key == VERSION_KEY)

@@ -8,6 +8,7 @@ import errno
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -26,7 +27,32 @@ _HELD = tuple(
 def interrupts_held() -> Iterator[None]:
     """Hold off Ctrl-C, SIGTERM and SIGHUP for a few system calls: a file is renamed into
     place and recorded in JOURNAL together, or neither. A signal that comes meanwhile is
-    delivered at the end."""
+    delivered at the end.
+
+    In the main thread the signals' Python handlers are swapped for one that only notes the
+    signal: blocking them there would not do, as the system hands a signal sent to the process
+    to any thread that does not block it (one of a thread pool's, just ending), and Python
+    then runs the handler in the main thread all the same."""
+    if threading.current_thread() is not threading.main_thread():
+        with _blocked():
+            yield
+        return
+    came: list[int] = []
+    previous = {}
+    for signum in _HELD:
+        with contextlib.suppress(ValueError, OSError):
+            previous[signum] = signal.signal(signum, lambda signum, frame: came.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if came:
+            _deliver(came[0], previous.get(came[0]))
+
+
+@contextlib.contextmanager
+def _blocked() -> Iterator[None]:
     held = hasattr(signal, "pthread_sigmask")
     if held:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
@@ -35,6 +61,14 @@ def interrupts_held() -> Iterator[None]:
     finally:
         if held:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _deliver(signum: int, handler: object) -> None:
+    """The signal held off, to the handler it would have had."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        os.kill(os.getpid(), signum)
 
 
 def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:

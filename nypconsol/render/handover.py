@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from nypconsol.core.handover import INDEX_STEM
+from nypconsol.core.config import INDEX_STEM
 from nypconsol.core.parsing import printable
 from nypconsol.render.envelope import FORMAT_VERSION, TOOL
+from nypconsol.render.fit import ColumnSpec, Give
 from nypconsol.render.phrases import plural
 from nypconsol.render.text import TextTable, plain_tables
 
@@ -55,12 +56,17 @@ def moment(value: dt.date | dt.datetime | None) -> str | None:
 
 
 def progress_text(progress: StepProgress | None) -> str:
-    """``done 2027-01-11T10:02 by PC 1``, ``due``, ``overdue``, ``not yet`` ("" when none)."""
+    """``done 2027-01-11 10:02 GMT by PC 1`` (the time in England, as ``log`` and ``status``
+    show it), ``due``, ``overdue``, ``not yet`` ("" when none)."""
+    from nypconsol.core.progress import format_moment
+
     if progress is None:
         return ""
     text = progress.state.value.replace("_", " ")
-    when = moment(progress.done_at)
-    if when:
+    done_at = progress.done_at
+    if isinstance(done_at, dt.datetime) and done_at.tzinfo is not None:
+        text += f" {format_moment(done_at)}"
+    elif when := moment(done_at):
         text += f" {when}"
     if progress.by:
         text += f" by {progress.by}"
@@ -277,13 +283,33 @@ SUMMARY_COLUMNS = (
     ("First notice", "left"),
     ("Last close", "left"),
 )
+# At a terminal numbers and dates stay whole; when the columns cannot all fit they are left out
+# in this order, as the plan's summary does: Unknown, Accounts (the sum of the next three),
+# Skip, Retain, Last close, First notice. District, Migrate and Followers are always shown.
+SUMMARY_SPECS = (
+    ColumnSpec("District", give=Give.WRAP),
+    ColumnSpec("Accounts", "right", drop=2),
+    ColumnSpec("Migrate", "right"),
+    ColumnSpec("Retain", "right", drop=4),
+    ColumnSpec("Skip", "right", drop=3),
+    ColumnSpec("Followers", "right"),
+    ColumnSpec("Unknown", "right", drop=1),
+    ColumnSpec("First notice", drop=6),
+    ColumnSpec("Last close", drop=5),
+)
 
 
 def handover_table(handover: Handover, *, console=None) -> str:  # type: ignore[no-untyped-def]
     """The index as a table: drawn by rich on ``console``, else as plain text."""
     rows = [_summary_row(r.name, r.totals) for r in handover.reports]
     rows.append(_summary_row("Total", handover.totals))
-    table = TextTable("Handover reports", SUMMARY_COLUMNS, rows)
+    table = TextTable(
+        "Handover reports",
+        SUMMARY_COLUMNS,
+        rows,
+        specs=SUMMARY_SPECS,
+        more="widen the terminal, or write the reports with -o DIR",
+    )
     lines = [
         f"{plural(len(handover.reports), 'report')}: "
         f"{plural(handover.totals.migrate, 'account')} to hand over, "
@@ -304,8 +330,13 @@ def handover_table(handover: Handover, *, console=None) -> str:  # type: ignore[
 
 
 def _summary_row(name: str, totals: Totals) -> list[str]:
+    return [printable(name), *index_cells(totals)]
+
+
+def index_cells(totals: Totals) -> list[str]:
+    """A report's (or the total's) cells in the index, after its name: accounts, migrate,
+    retain, skip, followers to redirect and unknown, first notice, last close."""
     return [
-        printable(name),
         number(totals.accounts),
         number(totals.migrate),
         number(totals.retain),

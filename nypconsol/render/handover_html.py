@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nypconsol import __version__
+from nypconsol.core.config import INDEX_STEM
 from nypconsol.core.errors import ExitCode, NypconsolError
-from nypconsol.core.handover import INDEX_STEM
 from nypconsol.core.progress import StepStatus
 from nypconsol.render.handover import (
     chosen_platforms,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 PDF_EXTRA = "pip install 'nypconsol[pdf]'"
 # The chart: a row per bar, labels on the left, values at the end of each bar (SVG user units).
 CHART_WIDTH = 680
-LABEL_WIDTH = 210
+LABEL_WIDTH = 240  # px: room for MAX_LABEL characters in DejaVu Sans, the widest fallback
 VALUE_WIDTH = 80
 ROW_HEIGHT = 22
 MAX_BARS = 12  # more accounts than this: the smallest are added up in one bar

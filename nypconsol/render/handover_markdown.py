@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nypconsol.core.handover import INDEX_STEM
+from nypconsol.core.config import INDEX_STEM
 from nypconsol.core.progress import StepStatus
 from nypconsol.render.handover import (
     chosen_platforms,
     day,
     followers_text,
+    index_cells,
     number,
     owner_text,
     progress_text,
@@ -60,32 +61,10 @@ def index_markdown(handover: Handover) -> list[str]:
     totals = handover.totals
     lines = [f"# Handover reports: {md_escape(handover.force_name)}", "", *_preamble(handover)]
     rows = [
-        [
-            f"[{md_escape(r.name)}]({report_file(r.stem, 'markdown')})",
-            number(r.totals.accounts),
-            number(r.totals.migrate),
-            number(r.totals.retain),
-            number(r.totals.skip),
-            number(r.totals.followers_to_redirect),
-            number(r.totals.followers_unknown),
-            day(r.totals.first_notice),
-            day(r.totals.last_close),
-        ]
+        [f"[{md_escape(r.name)}]({report_file(r.stem, 'markdown')})", *index_cells(r.totals)]
         for r in handover.reports
     ]
-    rows.append(
-        [
-            "**Total**",
-            number(totals.accounts),
-            number(totals.migrate),
-            number(totals.retain),
-            number(totals.skip),
-            number(totals.followers_to_redirect),
-            number(totals.followers_unknown),
-            day(totals.first_notice),
-            day(totals.last_close),
-        ]
-    )
+    rows.append(["**Total**", *index_cells(totals)])
     lines += _raw_table(
         [
             "District",

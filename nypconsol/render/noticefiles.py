@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nypconsol import __version__
+from nypconsol.core.config import district_file_stem
 from nypconsol.core.dates import british_date, uk_numeric_date
 from nypconsol.core.errors import InputError
 from nypconsol.core.models import NoticeSettings
@@ -51,7 +52,8 @@ class ScheduledNotice:
 
 def notice_path(notice: Notice) -> str:
     """``craven/x-PC_Skipton_Ali.announcement.txt``."""
-    return f"{notice.district}/{file_stem(notice.platform, notice.handle)}.{notice.kind.value}.txt"
+    folder = district_file_stem(notice.district)
+    return f"{folder}/{file_stem(notice.platform, notice.handle)}.{notice.kind.value}.txt"
 
 
 def scheduled(notices: NoticeSet, time: dt.time) -> list[ScheduledNotice]:

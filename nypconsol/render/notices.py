@@ -24,6 +24,7 @@ from nypconsol.core.notices import (
     build_notices,
     template_name,
 )
+from nypconsol.core.parsing import terminal_safe
 from nypconsol.core.platforms import PLATFORMS
 from nypconsol.render.envelope import FORMAT_VERSION, TOOL
 from nypconsol.render.templating import (
@@ -57,9 +58,13 @@ def check_overrides(overrides: Mapping[str, TemplateText]) -> None:
         raise TemplateProblem("\n".join(problems))
 
 
-def template_renderer(settings: NoticeSettings) -> RenderText:
+def template_renderer(
+    settings: NoticeSettings, problems: dict[str, str] | None = None
+) -> RenderText:
     """``render_text`` for build_notices: the template for a kind and platform (the first
-    found, in the order the module's docstring gives), rendered with an account's fields."""
+    found, in the order the module's docstring gives), rendered with an account's fields.
+    With ``problems``, a template that cannot be filled in is noted there (once, by its
+    name) and gives an empty text, so that every such template is found in one run."""
     overrides = overrides_of(settings)
     check_overrides(overrides)
     shipped = set(template_names())
@@ -82,7 +87,15 @@ def template_renderer(settings: NoticeSettings) -> RenderText:
         if choice is None:
             choice = chosen[(kind, platform)] = choose(kind, platform)
         name, label, overridden = choice
-        text = render(name, fields, overrides if overridden else None, html=False)
+        if problems is not None and label in problems:
+            return "", label
+        try:
+            text = render(name, fields, overrides if overridden else None, html=False)
+        except TemplateProblem as problem:
+            if problems is None:
+                raise
+            problems[label] = str(problem)
+            return "", label
         return text, label
 
     return render_text
@@ -90,21 +103,15 @@ def template_renderer(settings: NoticeSettings) -> RenderText:
 
 def make_notices(plan: Plan, entries: list[PlanEntry] | None = None) -> NoticeSet:
     """Every migrated account's notices (or those of ``entries``), from the config's templates
-    or the shipped ones. Raises TemplateProblem for a template that cannot be used."""
-    return build_notices(plan, template_renderer(plan.config.notices), entries)
+    or the shipped ones. Raises TemplateProblem naming every template that cannot be used."""
+    problems: dict[str, str] = {}
+    notices = build_notices(plan, template_renderer(plan.config.notices, problems), entries)
+    if problems:
+        raise TemplateProblem("\n".join(problems.values()))
+    return notices
 
 
 # --- showing the notices -----------------------------------------------------------------------
-
-# What a terminal must not be sent raw: control characters (escape sequences start with one)
-# and the bidirectional overrides that can make text read other than it is.
-_UNSAFE_ON_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str) -> str:
-    """Text fit to print: control and direction-changing characters shown as ``\\uXXXX``
-    (emoji joiners and other invisible characters that only shape text stay)."""
-    return _UNSAFE_ON_TERMINAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def notice_heading(notice: Notice) -> str:

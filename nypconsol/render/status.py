@@ -17,6 +17,7 @@ from nypconsol.core.steps import STEP_NAMES
 from nypconsol.render.csvfile import excel_safe
 from nypconsol.render.data import to_json
 from nypconsol.render.envelope import FORMAT_VERSION
+from nypconsol.render.fit import ColumnSpec, Give
 from nypconsol.render.github import annotation
 from nypconsol.render.markdown import md_escape, md_table
 from nypconsol.render.phrases import plural
@@ -147,6 +148,7 @@ def _footer(report: StatusReport) -> list[str]:
 # --- plain text and the terminal ------------------------------------------------------------
 
 ATTENTION = ((StepStatus.OVERDUE, "Overdue"), (StepStatus.DUE, "Due today"))
+MORE = "widen the terminal, or see every account's steps with --format csv"
 
 
 def _blocks(report: StatusReport, *, limit: int | None, bar: bool) -> list[TextTable | str]:
@@ -170,8 +172,15 @@ def _blocks(report: StatusReport, *, limit: int | None, bar: bool) -> list[TextT
         ("Overdue", "right"),
         ("Due today", "right"),
     )
-    blocks: list[TextTable | str] = [TextTable("By district", columns, rows)]
-    names = {d.id: _district_name(d.id, d.name) for d in report.districts}
+    specs = (
+        ColumnSpec("District", give=Give.WRAP),
+        ColumnSpec("Accounts", "right"),
+        ColumnSpec("Steps done"),
+        ColumnSpec("Overdue", "right"),
+        ColumnSpec("Due today", "right"),
+    )
+    blocks: list[TextTable | str] = [TextTable("By district", columns, rows, specs=specs)]
+    names = _names(report)
     for state, title in ATTENTION:
         accounts = _by_account(report, state)
         if not accounts:
@@ -183,8 +192,16 @@ def _blocks(report: StatusReport, *, limit: int | None, bar: bool) -> list[TextT
             ("District", "left"),
             ("Steps", "left"),
         )
+        # At a terminal handles and dates stay whole; the district, then the date, are left
+        # out when they cannot all fit (every row as a block when not even then).
+        specs = (
+            ColumnSpec("Account"),
+            ColumnSpec("District", give=Give.WRAP, drop=1),
+            ColumnSpec("Steps", give=Give.WRAP),
+        )
         if state is StepStatus.OVERDUE:
             headers += (("Since", "left"),)
+            specs += (ColumnSpec("Since", drop=2),)
         table_rows = [
             [
                 account_label(account),
@@ -196,7 +213,7 @@ def _blocks(report: StatusReport, *, limit: int | None, bar: bool) -> list[TextT
         ]
         steps_count = sum(len(steps) for _, steps in accounts)
         title_line = f"{title}: {plural(steps_count, 'step')} in {plural(len(accounts), 'account')}"
-        blocks.append(TextTable(title_line, headers, table_rows))
+        blocks.append(TextTable(title_line, headers, table_rows, specs=specs, more=MORE))
         if len(shown) < len(accounts):
             blocks.append(f"{title}: {len(accounts) - len(shown)} more accounts not shown here.")
     return blocks + _footer(report)
@@ -215,23 +232,21 @@ def status_table(report: StatusReport, *, console=None) -> str:  # type: ignore[
         for block in _blocks(report, limit=None, bar=False):
             parts.append(block if isinstance(block, str) else plain_tables([block], []).rstrip())
         return "\n\n".join(parts) + "\n"
-    from rich import box
-    from rich.table import Table
+    from nypconsol.render.terminal import print_fitted, shown
 
-    console.print(headline(report))
+    console.print(shown(headline(report)))
     styles = {"Overdue": "red", "Due today": "yellow"}
     for number, block in enumerate(_blocks(report, limit=TERMINAL_ROWS, bar=True)):
         if isinstance(block, str):
-            console.print(block)
+            console.print(shown(block))
             continue
-        table = Table(title=block.title, box=box.SIMPLE_HEAD, title_justify="left")
+        console.print()
         kind = block.title.partition(":")[0]
-        for header, justify in block.columns:
-            style = styles.get(header) if number == 0 else styles.get(kind)
-            table.add_column(header, justify=justify, overflow="fold", style=style)
-        for row in block.rows:
-            table.add_row(*row)
-        console.print(table)
+        print_fitted(
+            console,
+            block,
+            [styles.get(h) if number == 0 else styles.get(kind) for h, _ in block.columns],
+        )
     return ""
 
 
@@ -248,7 +263,13 @@ def _district_rows(report: StatusReport) -> list[list[object]]:
 DISTRICT_HEADERS = ["District", "Accounts", "Done", "Steps", "Overdue", "Due today", "Complete"]
 
 
+def _names(report: StatusReport) -> dict[str, str]:
+    """Each district's name as the tables show it, by id."""
+    return {d.id: _district_name(d.id, d.name) for d in report.districts}
+
+
 def _attention_markdown(report: StatusReport, limit: int | None) -> list[str]:
+    names = _names(report)
     lines: list[str] = []
     for state, title in ATTENTION:
         accounts = _by_account(report, state)
@@ -263,7 +284,7 @@ def _attention_markdown(report: StatusReport, limit: int | None) -> list[str]:
             [
                 [
                     account_label(account),
-                    account.district,
+                    names.get(account.district, account.district),
                     ", ".join(f"{s.step.value} (due {s.due.isoformat()})" for s in steps),
                 ]
                 for account, steps in shown
@@ -283,13 +304,17 @@ def _cell(step: StepState) -> str:
 
 
 def status_markdown(report: StatusReport, *, console: object = None) -> str:
+    names = _names(report)
     lines = ["## nypconsol status", "", md_escape(headline(report)), ""]
     lines += md_table(DISTRICT_HEADERS, _district_rows(report))
     lines += _attention_markdown(report, None)
     lines += ["", "### Accounts", ""]
     lines += md_table(
         ["Account", "District", *STEP_NAMES],
-        [[account_label(a), a.district, *(_cell(s) for s in a.steps)] for a in report.accounts],
+        [
+            [account_label(a), names.get(a.district, a.district), *(_cell(s) for s in a.steps)]
+            for a in report.accounts
+        ],
     )
     if report.unmatched_events:
         lines += ["", md_escape(_footer(report)[1])]

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from nypconsol.core.errors import InputError
+from nypconsol.core.parsing import terminal_safe
 
 TEMPLATES_PACKAGE = "nypconsol.render"
 TEMPLATES_FOLDER = "templates"
@@ -37,18 +38,29 @@ class TemplateText:
 
 @lru_cache(maxsize=1)
 def _environment():  # type: ignore[no-untyped-def]
-    from jinja2 import PackageLoader, StrictUndefined, select_autoescape
+    from jinja2 import PackageLoader, StrictUndefined, pass_eval_context, select_autoescape
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     return ImmutableSandboxedEnvironment(
         loader=PackageLoader(TEMPLATES_PACKAGE, TEMPLATES_FOLDER),
         undefined=StrictUndefined,
         autoescape=select_autoescape(("html", "htm", "xml", "svg"), default_for_string=False),
+        finalize=pass_eval_context(_shown_in_html),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
+
+
+def _shown_in_html(eval_context, value):  # type: ignore[no-untyped-def]
+    """In an escaped (HTML) document, control and direction-changing characters from the
+    inputs are shown as escapes (``\\u001b``), as at a terminal: raw, they would reach
+    whoever shows the file in a terminal. Text templates (notices) get values as they are:
+    their checks refuse such characters instead."""
+    if eval_context.autoescape and isinstance(value, str) and not hasattr(value, "__html__"):
+        return terminal_safe(value)
+    return value
 
 
 def template_names() -> list[str]:
@@ -75,7 +87,7 @@ def render(
             template = environment.overlay(autoescape=escape).from_string(override.text)
         return template.render(**fields)
     except Exception as exc:  # every Jinja2 error, and errors raised by filters on data
-        raise _problem(name, override, exc) from None
+        raise _problem(name, override, exc, fields) from None
 
 
 def render_to(name: str, fields: Mapping[str, Any], out: Any) -> None:
@@ -102,7 +114,12 @@ def check_template(name: str, override: TemplateText) -> None:
         raise _problem(name, override, exc) from None
 
 
-def _problem(name: str, override: TemplateText | None, exc: Exception) -> TemplateProblem:
+def _problem(
+    name: str,
+    override: TemplateText | None,
+    exc: Exception,
+    fields: Mapping[str, Any] | None = None,
+) -> TemplateProblem:
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
@@ -110,7 +127,7 @@ def _problem(name: str, override: TemplateText | None, exc: Exception) -> Templa
     if line is None:
         line = _template_line(exc)
     if isinstance(exc, UndefinedError):
-        what = f"{exc.message}: use one of the fields the template is given"
+        what = f"{exc.message}: {_which_field(exc.message or '', fields or {})}"
     elif isinstance(exc, TemplateSyntaxError):
         what = f"bad template syntax: {exc.message}"
     elif isinstance(exc, SecurityError):
@@ -126,6 +143,17 @@ def _problem(name: str, override: TemplateText | None, exc: Exception) -> Templa
     else:
         where = f"template {name}" + (f", line {line}" if line else "")
     return TemplateProblem(f"{where}: {what}")
+
+
+def _which_field(message: str, fields: Mapping[str, Any]) -> str:
+    """For ``'targt' is undefined``: the field meant, when one is close."""
+    import difflib
+
+    unknown = message.split("'")[1] if message.count("'") >= 2 else ""
+    close = difflib.get_close_matches(unknown, [str(f) for f in fields], n=1, cutoff=0.75)
+    if close:
+        return f"did you mean {close[0]}? (the README's Templates section lists the fields)"
+    return "use one of the fields the template is given (the README's Templates section lists them)"
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -19,6 +19,7 @@ from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
 from nypconsol.render.fit import ColumnSpec, Give, Layout, fit_columns
 from nypconsol.render.phrases import outcome_sentence, plural
+from nypconsol.render.rows import district_rows
 from nypconsol.render.text import MAX_TABLE_ROWS, TextTable
 
 # The account table at a terminal. Drop order when the columns cannot all fit: Followers,
@@ -93,8 +94,10 @@ def draw_table(
     rows: list[list[str]],
     layout: Layout,
     title: str | None = None,
+    styles: list[str | None] | None = None,
 ) -> None:
-    """Rows (already made printable) drawn in the columns and widths ``layout`` chose."""
+    """Rows (already made printable) drawn in the columns and widths ``layout`` chose, each
+    column in its style from ``styles`` (by column) when given."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -110,26 +113,46 @@ def draw_table(
     for index, width in zip(layout.kept, layout.widths, strict=True):
         spec = specs[index]
         header = Text(spec.header, no_wrap=False, overflow="fold")
-        table.add_column(header, justify=spec.justify, width=width)  # type: ignore[arg-type]
+        style = styles[index] if styles else None
+        table.add_column(header, justify=spec.justify, width=width, style=style)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*(_cell(row[i], specs[i].give) for i in layout.kept))
     console.print(table)
 
 
-def _dropped_line(layout: Layout) -> str | None:
+def _dropped_line(layout: Layout, more: str = MORE) -> str | None:
     if not layout.dropped:
         return None
-    return f"Not shown at this width: {', '.join(layout.dropped)} ({MORE})."
+    return f"Not shown at this width: {', '.join(layout.dropped)} ({more})."
+
+
+def print_fitted(
+    console,  # type: ignore[no-untyped-def]
+    text_table: TextTable,
+    styles: list[str | None] | None = None,
+) -> None:
+    """One table drawn to fit the terminal (columns left out as its specs say, and said so);
+    when not even the columns kept can fit, each row as a short block, every value whole."""
+    specs = list(text_table.specs or ()) or [
+        ColumnSpec(h, justify, give=Give.WRAP) for h, justify in text_table.columns
+    ]
+    rows = [[shown(cell) for cell in row] for row in text_table.rows]
+    layout = fit_columns(specs, rows, console.width, measure=_measure())
+    if layout.fits:
+        draw_table(console, specs, rows, layout, title=shown(text_table.title), styles=styles)
+        if line := _dropped_line(layout, text_table.more):
+            console.print(line)
+        return
+    console.print(shown(text_table.title))
+    _print_as_list(console, specs, rows)
 
 
 def print_tables(tables: list[TextTable], lines: list[str], console) -> None:  # type: ignore[no-untyped-def]
-    """Plain tables (the district mapping) drawn to fit: text wraps at spaces, never inside a
-    word such as a handle."""
+    """Plain tables (the district mapping, the handover index, the status) drawn to fit: text
+    wraps at spaces, never inside a word such as a handle; a table's own ``specs`` may keep
+    values whole and drop columns, in their order, when they cannot all fit."""
     for text_table in tables:
-        specs = [ColumnSpec(h, justify, give=Give.WRAP) for h, justify in text_table.columns]
-        rows = [[shown(cell) for cell in row] for row in text_table.rows]
-        layout = fit_columns(specs, rows, console.width, measure=_measure())
-        draw_table(console, specs, rows, layout, title=shown(text_table.title))
+        print_fitted(console, text_table)
     for line in lines:
         console.print(shown(line))
 
@@ -295,20 +318,7 @@ def _print_as_list(console, specs: list[ColumnSpec], rows: list[list[str]]) -> N
 
 
 def _print_summary(plan: Plan, summary: dict, console) -> None:  # type: ignore[no-untyped-def]
-    rows = []
-    for row in summary["districts"].values():
-        rows.append(
-            [
-                shown(row["name"]),
-                str(row["accounts"]),
-                str(row["migrate"]),
-                str(row["retain"]),
-                str(row["skip"]),
-                f"{row['followers_to_redirect']:,}",
-                row["notice_date"] or "-",
-                row["close_date"] or "-",
-            ]
-        )
+    rows = [[shown(name), *cells] for name, *cells in district_rows(summary)]
     dated = {(r[6], r[7]) for r in rows if r[6] != "-"}
     specs = list(DISTRICT_SPECS.values())
     keys = list(DISTRICT_SPECS)

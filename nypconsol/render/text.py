@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from nypconsol.core.findings import Finding, count
 from nypconsol.core.parsing import printable
 from nypconsol.core.plan import plan_summary
+from nypconsol.render.fit import ColumnSpec
 from nypconsol.render.phrases import (
     account_label,
     headline,
@@ -89,6 +90,10 @@ class TextTable:
     title: str
     columns: tuple[tuple[str, str], ...]  # (header, "left" or "right")
     rows: list[list[str]]
+    # At a terminal: how each column gives way when space is short (render/fit.py), and where
+    # to see the columns a narrow terminal leaves out. Default: every column wraps at spaces.
+    specs: tuple[ColumnSpec, ...] | None = None
+    more: str = "widen the terminal"
 
 
 def plan_tables(plan: Plan, *, max_rows: int) -> tuple[list[TextTable], list[str]]:

@@ -52,15 +52,34 @@ def test_the_cache_file_is_private(tmp_path):
 def test_a_file_that_is_not_a_cache_is_refused_and_left_alone(tmp_path):
     notes = tmp_path / "notes.sqlite"
     notes.write_text("my notes, not a database\n" * 100)
-    with pytest.raises(CacheError, match="is not a nypconsol lookup cache"):
+    with pytest.raises(CacheError, match="is not a nypconsol lookup cache") as caught:
         LookupCache(notes)
     assert notes.read_text() == "my notes, not a database\n" * 100
+    # It may be the inventory or the ledger named by mistake: never advise deleting it.
+    assert str(caught.value).endswith(": keep it, and name another file with --cache")
+    assert "delete" not in str(caught.value)
 
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE t (x)")
-    with pytest.raises(CacheError, match="another program's SQLite database"):
+    with pytest.raises(CacheError, match="another program's SQLite database") as caught:
         LookupCache(other)
+    assert "delete" not in str(caught.value)
+
+
+def test_a_cache_of_another_version_may_be_deleted(tmp_path):
+    path = tmp_path / "c.sqlite"
+    LookupCache(path).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(CacheError) as caught:
+        LookupCache(path)
+    assert "written by another nypconsol version" in str(caught.value)
+    assert str(caught.value).endswith(
+        ": delete it (it holds only answers the platforms give again), or name another file "
+        "with --cache"
+    )
 
 
 @pytest.mark.parametrize("where", ["folder", "missing"])

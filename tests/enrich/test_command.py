@@ -319,6 +319,8 @@ def test_invalid_handles_are_not_asked_and_exit_1(world, token_env):
         (["-i", "inv.csv", "-o", "o.csv", "--sheet", "Accounts"], "--sheet applies to an .xlsx"),
         (["-i", "inv.csv", "-o", "o.csv", "--max-wait", "-1"], "--max-wait"),
         (["-o", "o.csv"], "name the inventory to enrich with -i INVENTORY"),
+        (["-i", "-", "-o", "o.csv"], "enrich writes the inventory back into a file of its own"),
+        (["-i", "inv.csv", "-o", "-"], "-o - would be standard output"),
     ],
 )
 def test_usage_errors_exit_2_before_any_request(fake_x, token_env, args, message):

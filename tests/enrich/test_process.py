@@ -44,8 +44,15 @@ def release():
     event.set()
 
 
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [
+        (signal.SIGINT, ExitCode.INTERRUPTED, "Interrupted"),
+        (signal.SIGTERM, 143, "Terminated (SIGTERM)"),  # a CI job cancelled: as for every command
+    ],
+)
 def test_ctrl_c_in_a_request_leaves_no_output_and_the_next_run_carries_on(
-    fake_x, env, tmp_path, release
+    fake_x, env, tmp_path, release, signum, code, said
 ):
     handles = [f"beat_{n:03d}" for n in range(150)]
     for number, handle in enumerate(handles):
@@ -68,16 +75,16 @@ def test_ctrl_c_in_a_request_leaves_no_output_and_the_next_run_carries_on(
     try:
         wait_for(lambda: len(fake_x.calls) == 2)
         time.sleep(0.2)  # inside the read, waiting for the answer
-        running.send_signal(signal.SIGINT)
+        running.send_signal(signum)
         out, err = running.communicate(timeout=30)
     finally:
         if running.poll() is None:
             running.kill()
-    assert running.returncode == ExitCode.INTERRUPTED == 130
+    assert running.returncode == code
     assert out == b""
     assert b"Traceback" not in err
     assert err.decode().endswith(
-        "Interrupted: out.csv was not written; the answers so far are kept in "
+        f"{said}: out.csv was not written; the answers so far are kept in "
         "out.csv.nypconsol-cache.sqlite: run the same command again to carry on.\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == [

@@ -69,3 +69,26 @@ def test_nothing_to_look_up():
     run = LookupRun(results=(), summary=Summary(platforms=(), not_found=(), stopped=()))
     assert summary_lines(run) == ["no accounts on the platforms looked up"]
     assert run.complete
+
+
+def test_platforms_with_no_accounts_in_the_inventory_are_not_listed():
+    """The shipped example has only X and Facebook accounts: no 'Mastodon: 0 found, 0 not
+    found, ...' lines for the platforms it has none on."""
+    run = LookupRun(
+        results=(),
+        summary=Summary(
+            platforms=(
+                PlatformSummary(platform="x", found=13, not_found=1),
+                PlatformSummary(platform="mastodon"),
+                PlatformSummary(platform="bluesky"),
+            ),
+            not_found=(),
+            stopped=(),
+        ),
+    )
+    assert summary_lines(run) == ["X: 13 found, 1 not found, 0 suspended, 0 protected, 0 errors"]
+    empty = LookupRun(
+        results=(),
+        summary=Summary(platforms=(PlatformSummary(platform="bluesky"),), not_found=(), stopped=()),
+    )
+    assert summary_lines(empty) == ["no accounts on the platforms looked up"]

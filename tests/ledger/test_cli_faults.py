@@ -164,9 +164,17 @@ def nypconsol() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "nypconsol"]
 
 
-def test_a_real_ctrl_c_while_record_waits_for_the_ledger(backend, inputs):
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [
+        (signal.SIGINT, ExitCode.INTERRUPTED, "Interrupted"),
+        (signal.SIGTERM, 143, "Terminated (SIGTERM)"),
+    ],
+)
+def test_a_real_ctrl_c_while_record_waits_for_the_ledger(backend, inputs, signum, code, said):
     """A real ``nypconsol record`` process waiting for a ledger another process holds, sent
-    SIGINT: exit 130, one message, no traceback, nothing recorded, the chain whole."""
+    SIGINT (exit 130) or SIGTERM (143, as for every command): one message, no traceback,
+    nothing recorded, the chain whole."""
     assert record(backend, inputs, "SkiptonCops", "announced").exit_code == 0
     holder = None
     if backend.kind == "sqlite":
@@ -202,7 +210,7 @@ def test_a_real_ctrl_c_while_record_waits_for_the_ledger(backend, inputs):
     )
     try:
         assert wait_until(waiting, 60), process.communicate(timeout=5)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         out, err = process.communicate(timeout=60)
     finally:
         if holder is not None:
@@ -210,10 +218,10 @@ def test_a_real_ctrl_c_while_record_waits_for_the_ledger(backend, inputs):
         else:
             admin.execute("ROLLBACK")
             admin.close()
-    assert process.returncode == ExitCode.INTERRUPTED, err
+    assert process.returncode == code, err
     assert out == ""
     assert err == (
-        "Interrupted: the event was recorded whole or not at all; `nypconsol log --account "
+        f"{said}: the event was recorded whole or not at all; `nypconsol log --account "
         "SkiptonCops` shows which.\n"
     )
     with open_ledger(backend.location) as ledger:

@@ -318,14 +318,23 @@ def test_inputs_with_errors_are_exit_1_and_nothing_is_opened(backend, clean_env)
     result = record(backend, inputs, "SkiptonCops", "announced")
     assert result.exit_code == ExitCode.INPUT_ERRORS
     assert "error [invalid-handle]" in result.stderr
-    assert "Nothing was read from the ledger: fix the errors above" in result.stderr
+    assert "Nothing was recorded: fix the errors above" in result.stderr
     assert nothing_recorded(backend)
 
 
 def test_a_value_that_cannot_be_stored_is_exit_1(backend, inputs):
+    """The message names the option and says what to do, before the plan is even read."""
     result = record(backend, inputs, "SkiptonCops", "announced", "--note", "x" * 2001)
     assert result.exit_code == ExitCode.INPUT_ERRORS
-    assert result.stderr == "Error: note is longer than 2000 characters\n"
+    assert result.stderr == (
+        "Error: --note is 2,001 characters long; a note holds at most 2,000: shorten it\n"
+    )
+    assert nothing_recorded(backend)
+    result = record(backend, inputs, "SkiptonCops", "announced", "--by", "PC " + "x" * 200)
+    assert result.exit_code == ExitCode.INPUT_ERRORS
+    assert result.stderr == (
+        "Error: --by is 203 characters long; a name holds at most 200: shorten it\n"
+    )
     assert nothing_recorded(backend)
 
 

@@ -227,6 +227,9 @@ def test_the_markdown_shows_every_account_and_who_did_what(backend, started):
     row = next(line for line in accounts.splitlines() if line.startswith("| @SkiptonCops (x) |"))
     assert "done " in row and "by pc.smith" in row
     assert row.count("|") == len(STEP_NAMES) + 3
+    assert row.startswith("| @SkiptonCops (x) | Craven |")  # the name, as in every table
+    attention = text.split("### Overdue: ", 1)[1].split("### Accounts", 1)[0]
+    assert "| craven |" not in attention and "| Craven |" in attention
 
 
 def test_the_plain_table_lists_districts_then_what_needs_attention(backend, started):
@@ -253,6 +256,33 @@ def test_a_terminal_shows_it_within_80_columns(backend, started):
     assert max(len(line) for line in lines) <= 80
     assert any("█" in line and "Craven" in line for line in lines)
     assert report.count(StepStatus.OVERDUE) > 0
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_a_terminal_never_splits_a_handle_or_a_date(clean_env, width):
+    """A long handle (a Facebook page may have 50 characters) stays whole at every width, as
+    in the plan: the platform and the steps wrap at spaces instead."""
+    long = "NorthYorkshirePolice.Settle.Neighbourhood.Team01"
+    inputs = write_inputs(
+        clean_env,
+        "handle,platform,owner,area,status,retain,reason\n"
+        f"{long},facebook,Settle SNT,Settle,active,,\nSkiptonCops,x,PC 1,Skipton,active,,\n",
+    )
+    report = build_status(inputs.plan, {}, today=TODAY)
+    out = io.StringIO()
+    status_table(report, console=make_console(out, no_color=True, width=width))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= width, out.getvalue()
+    words = {word for line in lines for word in line.split()}
+    assert f"@{long}" in words, out.getvalue()
+    assert "@SkiptonCops" in words
+    dates = {e.notice_date.isoformat() for e in inputs.plan.entries if e.notice_date}
+    shown_dates = {w for w in words if w[:1].isdigit() and "-" in w}
+    assert shown_dates <= dates  # a date is shown whole, or left out and said so
+    if width >= 100:
+        assert dates <= words
+    else:
+        assert "Not shown at this width" in out.getvalue() or dates <= words
 
 
 def test_a_terminal_caps_long_lists_and_says_how_many_more(clean_env):

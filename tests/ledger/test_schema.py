@@ -197,6 +197,26 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
     assert path.read_text() == "handle,platform\nSkiptonCops,x\n" * 50
 
 
+@pytest.mark.parametrize("create", [True, False])
+def test_a_sqlite_database_of_something_else_is_never_made_a_ledger(tmp_path, create):
+    """--ledger naming another program's SQLite file (the enrich cache, say): record must not
+    add the ledger's tables to it, and status must not say there is no ledger there yet."""
+    import sqlite3
+
+    path = tmp_path / "out.csv.nypconsol-cache.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE answers (platform TEXT, handle TEXT)")
+    with pytest.raises(LedgerError) as caught:
+        open_ledger(str(path), create=create)
+    assert str(caught.value) == (
+        f"cannot use the ledger {path}: it is a SQLite database of something else (it holds the "
+        "table answers), not a ledger: name the ledger's own file, or a new one"
+    )
+    with sqlite3.connect(path) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("answers",)]
+
+
 def test_a_folder_or_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(LedgerError, match="is a folder, not a SQLite file"):
         open_ledger(str(tmp_path), create=True)
