@@ -71,3 +71,23 @@ def test_the_command_reference_is_generated_from_the_help():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert (REPO / "docs" / "cli.md").read_text(encoding="utf-8") == module.reference()
+
+
+def test_the_module_map_names_every_module():
+    """README's "How it works" has a line for every module (cli/<command>.py as one line)."""
+    import fnmatch
+
+    section = README.split("## How it works", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([a-z_/*]+\.py)`", section))
+    commands = re.search(r"`cli/<command>\.py` \| one module per command: (.*) \|", section)
+    named |= {f"cli/{name}.py" for name in re.findall(r"`(\w+)`", commands.group(1))}
+    package = REPO / "nypconsol"
+    missing = [
+        path.relative_to(package).as_posix()
+        for path in sorted(package.rglob("*.py"))
+        if path.name not in ("__init__.py", "__main__.py")
+        and not any(
+            fnmatch.fnmatch(path.relative_to(package).as_posix(), pattern) for pattern in named
+        )
+    ]
+    assert missing == [], f"add these to README's module map: {missing}"
