@@ -48,7 +48,7 @@ def written(golden_inputs) -> dict[str, bytes]:
     result = run("notices", *golden_inputs, "-o", "out")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""  # with -o, nothing is printed unless --format is given
-    assert "Wrote the closure notices of 13 accounts to out: 68 written" in result.stderr
+    assert "Wrote the closure notices of 13 accounts to out: 69 written" in result.stderr
     return files_in(Path("out"))
 
 
@@ -341,3 +341,46 @@ def test_schema_notices_prints_the_schema():
     result = run("schema", "notices")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["properties"]["kind"] == {"const": "notices"}
+
+
+def _sprout_rows(content: bytes) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    assert rows[0] == ["date", "time_24hr", "message_text"]
+    assert not content.startswith(b"\xef\xbb\xbf")
+    return rows[1:]
+
+
+def test_sprout_csv_holds_every_post_for_one_import(written):
+    rows = _sprout_rows(written["sprout.csv"])
+    per_account = [
+        row
+        for name, content in sorted(written.items())
+        if name.startswith("sprout/")
+        for row in _sprout_rows(content)
+    ]
+    assert sorted(row[2] for row in rows) == sorted(row[2] for row in per_account)
+    times = [dt.datetime.strptime(f"{d} {t}", "%d/%m/%Y %H:%M") for d, t, _ in rows]
+    assert times == sorted(times)
+    assert all(b - a >= dt.timedelta(minutes=10) for a, b in itertools.pairwise(times))
+    assert times[0].strftime("%H:%M") == "09:00"
+
+
+def test_sprout_csv_continues_in_more_files_at_350_rows_or_a_full_day(write):
+    from conftest import MINI_CONFIG
+
+    rows = "".join(f"Beat{n:03d},x,Skipton\n" for n in range(200))
+    config = write("config.yaml", MINI_CONFIG)
+    inventory = write("inventory.csv", "handle,platform,area\n" + rows)
+    result = run("notices", "-c", config, "-i", inventory, "-o", "out")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in Path("out").glob("sprout*.csv"))
+    assert names[0] == "sprout-2.csv" and "sprout.csv" in names and len(names) >= 3
+    texts = []
+    for name in names:
+        rows = _sprout_rows(Path("out", name).read_bytes())
+        assert 1 <= len(rows) <= 350
+        times = [dt.datetime.strptime(f"{d} {t}", "%d/%m/%Y %H:%M") for d, t, _ in rows]
+        assert all(b - a >= dt.timedelta(minutes=10) for a, b in itertools.pairwise(times))
+        assert all(t.date() == dt.date(t.year, t.month, t.day) for t in times)  # before midnight
+        texts += [text for _, _, text in rows]
+    assert len(texts) == 400  # 200 announcements and 200 final posts, each once

@@ -7,11 +7,14 @@ for Hootsuite and Sprout Social, as {relative path: bytes} for loaders/folders.w
     schedule.ics                                one event per post, its text in the description
     hootsuite/x-PC_Skipton_Ali.csv              no header: dd/mm/yyyy HH:MM, message, link
     sprout/x-PC_Skipton_Ali.csv                 date, time_24hr, message_text
+    sprout.csv (sprout-2.csv, ...)              every post, for one import: the same columns
 
 Schedulers post a file's rows to the profile chosen when it is uploaded, so each account has a
 file of its own for each tool. Within a file, posts on the same day are spaced as the tool
 requires (Hootsuite: 5-minute steps; Sprout: 10 minutes apart). An account has two posts, far
-below the 350 rows either tool takes in one file.
+below the 350 rows either tool takes in one file. ``sprout.csv`` holds every post of the run in
+posting order, at most 350 rows a file and 10 minutes apart, continued in ``sprout-2.csv`` and
+so on: for review, or for a team whose Sprout workspace posts each row to its own profile.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from nypconsol.render.notices import length_phrase, notice_heading, summary_line
 SCHEDULE_COLUMNS = ("date", "time", "account", "platform", "text_kind", "file")
 SPROUT_COLUMNS = ("date", "time_24hr", "message_text")
 SPROUT_GAP_MINUTES = 10
+SPROUT_MAX_ROWS = 350  # Sprout imports at most 350 messages at a time
 HOOTSUITE_STEP_MINUTES = 5
 EVENT_MINUTES = 15
 TIME_ZONE = "Europe/London"
@@ -73,6 +77,7 @@ def notice_files(notices: NoticeSet, settings: NoticeSettings) -> dict[str, byte
     files["schedule.md"] = schedule_markdown(items, notices).encode("utf-8")
     files["schedule.ics"] = schedule_ics(items, notices.start)
     files.update(scheduler_files(notices, settings.time))
+    files.update(sprout_files(notices, settings.time))
     return files
 
 
@@ -238,3 +243,36 @@ def scheduler_files(notices: NoticeSet, time: dt.time) -> dict[str, bytes]:
         ]
         files[f"sprout/{stem}.csv"] = _csv(rows, bom=False)
     return files
+
+
+def sprout_files(notices: NoticeSet, time: dt.time) -> dict[str, bytes]:
+    """``sprout.csv`` (then ``sprout-2.csv``, ...): every post in posting order, at most 350
+    rows a file, each post at least 10 minutes after the one before it in the file. A day
+    holds as many posts as fit between the posting time and midnight; the rest of that day's
+    posts start the next file."""
+    posts = sorted(
+        (n for n in notices.notices if n.kind.is_post), key=lambda n: n.date
+    )  # stable: plan order within a day
+    files: list[list[tuple[dt.datetime, Notice]]] = [[]]
+    for notice in posts:
+        rows = files[-1]
+        same_day = sum(1 for at, _ in rows if at.date() == notice.date)
+        at = dt.datetime.combine(notice.date, time) + dt.timedelta(
+            minutes=SPROUT_GAP_MINUTES * same_day
+        )
+        if len(rows) >= SPROUT_MAX_ROWS or at.date() != notice.date:
+            rows = []
+            files.append(rows)
+            at = dt.datetime.combine(notice.date, time)
+        rows.append((at, notice))
+    return {
+        ("sprout.csv" if number == 1 else f"sprout-{number}.csv"): _csv(
+            [
+                SPROUT_COLUMNS,
+                *((uk_numeric_date(at.date()), at.strftime("%H:%M"), n.text) for at, n in rows),
+            ],
+            bom=False,
+        )
+        for number, rows in enumerate(files, start=1)
+        if rows or number == 1
+    }
