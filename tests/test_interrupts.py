@@ -182,7 +182,7 @@ def test_ctrl_c_while_the_plan_goes_to_stdout_says_it_may_be_cut_short(project, 
 @pytest.mark.parametrize(
     ("argv", "files"),
     [
-        (["notices", "-o", "out"], 83),
+        (["notices", "-o", "out"], 84),
         (["handover", "-o", "out", "--format", "markdown"], 10),
     ],
 )
@@ -320,7 +320,7 @@ def test_a_closed_stdout_is_exit_4_with_one_message(project: Path, command: str)
         (
             "notices -o out --format json",
             "Error: standard output is closed: nothing was printed (send it to a file: > FILE); "
-            "every file in out (83 files) was written before it",
+            "every file in out (84 files) was written before it",
         ),
     ],
 )

@@ -166,7 +166,8 @@ def parse_record(
             )
         )
 
-    sign_off = " ".join((get("sign_off") or "").split())  # one line: it is printed in posts
+    sign_off = get("sign_off")
+    sign_off = " ".join(sign_off.split()) if sign_off else ""  # one line: printed in posts
     texts = [(get(column) or "").strip() for column in _FREE_TEXT]
     longest = max(len(reason), len(sign_off), *map(len, texts))
     if longest > MAX_TEXT_LENGTH:

@@ -164,6 +164,11 @@ class Action(StrEnum):
     SKIP = "skip"  # already closed, or itself a destination account
 
 
+# Each action's text, looked up in a dict: an enum member's ``.value`` is a property, read
+# once per account in the plan's summary and documents.
+ACTION_TEXT: dict[Action, str] = {action: action.value for action in Action}
+
+
 class PlanEntry(NamedTuple):
     """What happens to one account: where it goes and when."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from nypconsol.core.findings import Finding, about_record, sort_findings
 from nypconsol.core.inventory import parse_record
 from nypconsol.core.models import (
+    ACTION_TEXT,
     FORCE_ID,
     Account,
     Action,
@@ -176,7 +177,7 @@ def plan_summary(plan: Plan) -> dict:
     for entry in plan.entries:
         row = per_district[entry.district]
         row["accounts"] += 1
-        row[entry.action.value] += 1
+        row[ACTION_TEXT[entry.action]] += 1
         if entry.action is Action.MIGRATE:
             followers = entry.account.followers
             if followers is None:

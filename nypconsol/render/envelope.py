@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from nypconsol import __version__
 from nypconsol.core.findings import Finding, count
+from nypconsol.core.models import ACTION_TEXT
 from nypconsol.core.plan import plan_summary
 from nypconsol.core.platforms import PLATFORMS
 
@@ -51,6 +52,7 @@ def account_dicts(plan: Plan) -> Iterator[dict]:
     """Each account of the plan, in plan order, as the JSON, YAML and CSV outputs show it."""
     district_name = plan.config.district_name
     iso = _IsoDates({None: None})
+    action_text = ACTION_TEXT
     profile_url = {platform_id: p.profile_url for platform_id, p in PLATFORMS.items()}
     for entry in plan.entries:
         account, district, action, target, notice, close, wave, note = _ENTRY_FIELDS(entry)
@@ -76,7 +78,7 @@ def account_dicts(plan: Plan) -> Iterator[dict]:
             "area": area,
             "district": district,
             "district_name": district_name(district),
-            "action": action.value,
+            "action": action_text[action],
             "note": note,
             "target": target,
             "url": url(handle),
