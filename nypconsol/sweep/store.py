@@ -58,7 +58,14 @@ class SweepStore:
     and everything in it are removed on the way out."""
 
     def __init__(self, parent: str | Path | None = None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))  # made 0700
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))  # made 0700
+        except OSError as error:
+            where = parent or tempfile.gettempdir()
+            raise StoreError(
+                f"the sweep's temporary store could not be made in {where} "
+                f"({error.strerror or error}); set TMPDIR to a folder you can write"
+            ) from None
         self._removal = weakref.finalize(self, _remove, self.folder)
         self._previous_temp: str | None = None
         try:
@@ -78,6 +85,9 @@ class SweepStore:
             ):
                 self.db.execute(f"PRAGMA {pragma}")
             self.db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            self.close()
+            raise self._error(error) from None
         except BaseException:
             self.close()
             raise
@@ -130,13 +140,30 @@ class SweepStore:
         except sqlite3.OperationalError as error:
             raise self._error(error) from None
 
+    def executescript(self, script: str) -> None:
+        try:
+            self.db.executescript(script)
+        except sqlite3.OperationalError as error:
+            raise self._error(error) from None
+
     def executemany(self, sql: str, rows: Iterable) -> None:
         try:
             self.db.executemany(sql, rows)
         except sqlite3.OperationalError as error:
             raise self._error(error) from None
 
-    def _error(self, error: sqlite3.Error) -> StoreError:
+    def rows(self, cursor: sqlite3.Cursor, size: int = 1024) -> Iterator[tuple]:
+        """A query's rows a batch at a time, SQLite's errors as the store's."""
+        while True:
+            try:
+                rows = cursor.fetchmany(size)
+            except sqlite3.OperationalError as error:
+                raise self._error(error) from None
+            if not rows:
+                return
+            yield from rows
+
+    def _error(self, error: sqlite3.Error | OSError) -> StoreError:
         return StoreError(
             f"the sweep's temporary store in {self.folder.parent} could not be written "
             f"({error}); free some space there, or set TMPDIR to a folder with more room"
@@ -209,7 +236,7 @@ class SweepStore:
                 "AND first.message_id = message.message_id AND first.own = 0)",
                 (archive, *earlier),
             )
-        self.db.executescript(
+        self.executescript(
             """
             CREATE TABLE own_last (account INTEGER, conversation TEXT, ms INTEGER,
                                    PRIMARY KEY (account, conversation)) WITHOUT ROWID;
@@ -238,7 +265,7 @@ class SweepStore:
             f"WHERE m.own = 0 AND m.repeat = 0 ORDER BY {by}"
         )
         loads = orjson.loads
-        for row in _rows(cursor, self):
+        for row in self.rows(cursor):
             *fields, attachments, own_ms, public_ms = row
             sent_ms = fields[5]
             if own_ms is not None and own_ms > sent_ms:
@@ -249,18 +276,6 @@ class SweepStore:
                 answered_by = None
             kinds = () if attachments == "[]" else tuple(loads(attachments))
             yield (*fields, kinds, answered_by)
-
-
-def _rows(cursor: sqlite3.Cursor, store: SweepStore, size: int = 1024) -> Iterator[tuple]:
-    """A query's rows a batch at a time, SQLite's errors as the store's."""
-    while True:
-        try:
-            rows = cursor.fetchmany(size)
-        except sqlite3.OperationalError as error:
-            raise store._error(error) from None
-        if not rows:
-            return
-        yield from rows
 
 
 def _remove(folder: Path) -> None:
