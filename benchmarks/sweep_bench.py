@@ -8,8 +8,9 @@
 Each figure is the wall time of a fresh process. The floor opens the same zip, reads each
 message file (X's data/direct-messages*.js, Meta's message_N.json) and parses it with the
 standard json module, and nothing else. The sweep process runs what ``nypconsol sweep`` will:
-read_archives, triage, sweep_document and the JSON of the document (orjson, as the other
-renderers use), and reports how long each part took. Floor and sweep run interleaved, so load
+read_into (every message into the sweep's private temporary store), sweep_result (triage,
+each item written to the store) and the JSON document drawn from the store an item at a time,
+and reports how long each part took. Floor and sweep run interleaved, so load
 from other work falls on both; the table shows the minimum of the runs (other work only ever
 adds time). Each child's CPU time (user + system, from wait4(2)) is shown too: on a machine
 shared with other work a process can wait for a core, which wall time counts and CPU time does
@@ -75,29 +76,27 @@ SWEEP = r"""
 import json, sys, time
 clock = time.process_time
 start = clock()
-import orjson
-from nypconsol.sweep.archives import read_archives
-from nypconsol.sweep.document import sweep_document, triage_input
+from nypconsol.render.registry import render
+from nypconsol.sweep import SweepStore, read_into, sweep_result
 from nypconsol.sweep.model import SweepAccount
 accounts = [
     SweepAccount(handle="WhitbyPolice", platform="x", district="scarborough"),
     SweepAccount(handle="MaltonPolice", platform="facebook", district="ryedale"),
 ]
 phases = {"import": clock() - start}
-mark = clock()
-sweep = read_archives([sys.argv[1]], accounts)
-phases["read"] = clock() - mark
-mark = clock()
-triaged = triage_input(sweep)
-phases["triage"] = clock() - mark
-mark = clock()
-document = sweep_document(sweep, triaged)
-phases["document"] = clock() - mark
-mark = clock()
-body = orjson.dumps(document)
-phases["json"] = clock() - mark
-assert not sweep.findings, [f.as_dict() for f in sweep.findings]
-print(json.dumps({"phases": phases, "items": len(document["items"]), "bytes": len(body)}))
+with SweepStore() as store:
+    mark = clock()
+    read = read_into(store, [sys.argv[1]], accounts)
+    phases["read"] = clock() - mark
+    mark = clock()
+    result = sweep_result(store, read)
+    phases["triage"] = clock() - mark
+    mark = clock()
+    size = sum(len(chunk) for chunk in render("sweep", "json", result))
+    phases["json"] = clock() - mark
+    items = result.head["summary"]["items"]
+assert not read.findings, [f.as_dict() for f in read.findings]
+print(json.dumps({"phases": phases, "items": items, "bytes": size}))
 """
 
 

@@ -246,3 +246,60 @@ def test_an_interrupt_while_the_files_are_put_in_place_waits_for_the_manifest(
     assert tree(out) == {"a/x.txt": b"1", "b.txt": b"2", "c.txt": b"3"}
     assert (out / manifest_name("notices")).is_file()
     assert [f"every file in {out} (3 files)"] == writing.JOURNAL
+
+
+# --- files given as producers (the sweep's worklists: written as they are drawn) -----------------
+
+
+def producer(*chunks: bytes):  # type: ignore[no-untyped-def]
+    def write(out) -> None:  # type: ignore[no-untyped-def]
+        for chunk in chunks:
+            out.write(chunk)
+
+    return write
+
+
+def test_a_producer_writes_what_its_bytes_would(tmp_path: Path) -> None:
+    write_folder(tmp_path / "a", {"x.csv": b"one,two\n", "y.json": b"{}"}, kind="sweep")
+    result = write_folder(
+        tmp_path / "b", {"x.csv": producer(b"one,", b"two\n"), "y.json": b"{}"}, kind="sweep"
+    )
+    assert result.written == ("x.csv", "y.json")
+    assert tree(tmp_path / "b") == tree(tmp_path / "a")
+    manifest = manifest_name("sweep")
+    assert (tmp_path / "b" / manifest).read_bytes() == (tmp_path / "a" / manifest).read_bytes()
+
+
+def test_a_producer_of_the_same_bytes_leaves_the_file_unchanged(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"x.csv": producer(b"same"), "y.csv": producer(b"old")}, kind="sweep")
+    before = (out / "x.csv").stat().st_ino
+    result = write_folder(
+        out, {"x.csv": producer(b"sa", b"me"), "y.csv": producer(b"new")}, kind="sweep"
+    )
+    assert result.unchanged == ("x.csv",) and result.written == ("y.csv",)
+    assert (out / "x.csv").stat().st_ino == before
+    assert tree(out) == {"x.csv": b"same", "y.csv": b"new"}
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(
+    "failure", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()]
+)
+def test_a_producer_that_fails_leaves_the_old_files_and_no_temporaries(
+    tmp_path: Path, failure: BaseException
+) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"a.csv": b"old a", "b.csv": b"old b"}, kind="sweep", private=True)
+
+    def failing(out) -> None:  # type: ignore[no-untyped-def]
+        out.write(b"half of it")
+        raise failure
+
+    expected = OutputError if isinstance(failure, OSError) else KeyboardInterrupt
+    with pytest.raises(expected):
+        write_folder(
+            out, {"a.csv": producer(b"new a"), "b.csv": failing}, kind="sweep", private=True
+        )
+    assert tree(out) == {"a.csv": b"old a", "b.csv": b"old b"}
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []

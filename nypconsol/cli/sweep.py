@@ -93,8 +93,6 @@ def sweep(  # type: ignore[no-untyped-def]
     API. A progress ledger, when there is one, gets a swept event per archive (its SHA-256
     and counts, never text). Bad archives are findings; exit 1 when nothing could be read.
     """
-    from nypconsol.sweep import read_archives, sweep_document, triage_input
-
     if output == "-":
         raise click.UsageError(
             "-o names a folder for the worklists; for standard output use --format"
@@ -111,36 +109,33 @@ def sweep(  # type: ignore[no-untyped-def]
     accounts, not_swept, entries = _accounts(checked, start)
     if account_hint is not None:
         _check_account_hint(account_hint, accounts, not_swept)
-    mastodon = _mastodon_reader(accounts)
-    try:
-        sweep_input = _read(read_archives, archives, accounts, not_swept, account_hint, mastodon)
-    finally:
-        if mastodon is not None:
-            mastodon.close()
-    archive_errors = [f for f in sweep_input.findings if f.as_finding().is_error]
-    if sweep_input.findings:
-        _say_findings([_shown(f.as_finding()) for f in sweep_input.findings])
-    if not sweep_input.read_anything:
-        click.echo("Nothing could be read from the archives given: nothing was swept.", err=True)
-        return exit_with(ExitCode.INPUT_ERRORS)
-    document = sweep_document(
-        sweep_input, triage_input(sweep_input, lexicon), since=since, pseudonyms=key
-    )
-    from nypconsol.sweep.memory import collector_paused
+    from nypconsol.sweep import StoreError, SweepStore
 
-    # With a large sweep's objects alive, each pass of the cycle collector walks all of them:
-    # the HTML worklist of 100,000 messages took 3.5 s with it on, 1.4 s with it paused. What
-    # little cyclic garbage drawing makes is collected once it is back on.
-    with collector_paused():
-        _to_stdout(document, fmt or "table")
-        if output is not None:
-            _to_folder(document, output)
-    ledger_outcome = _record(ledger, document, entries)
+    try:
+        # Every message read goes to a private temporary store (TMPDIR), removed on the way
+        # out whatever ends the sweep; the outputs are drawn from it an item at a time.
+        with SweepStore() as store:
+            swept = _sweep(store, archives, accounts, not_swept, account_hint, lexicon, since, key)
+            if swept is None:
+                return exit_with(ExitCode.INPUT_ERRORS)
+            result, archive_errors = swept
+            from nypconsol.sweep.memory import collector_paused
+
+            # The cycle collector walks every object alive each time it runs; drawing and
+            # writing make little cyclic garbage, collected once it is back on.
+            with collector_paused():
+                _to_stdout(result, fmt or "table")
+                if output is not None:
+                    _to_folder(result, output)
+            head, counts = result.head, result.archive_counts()
+    except StoreError as error:
+        raise NypconsolError(str(error)) from None
+    ledger_outcome = _record(ledger, head, counts, entries)
     codes = [ExitCode.FAILURE] if ledger_outcome.failed else []
     if check_reports:
         from nypconsol.sweep import has_unanswered_reports
 
-        if has_unanswered_reports(document):
+        if has_unanswered_reports(head):
             codes.append(ExitCode.DRIFT)
         elif archive_errors:
             click.echo(
@@ -150,6 +145,26 @@ def sweep(  # type: ignore[no-untyped-def]
             )
             codes.append(ExitCode.INPUT_ERRORS)
     return exit_with(max(codes, default=ExitCode.OK))
+
+
+def _sweep(store, archives, accounts, not_swept, account_hint, lexicon, since, key):  # type: ignore[no-untyped-def]
+    """Read the archives into ``store`` and triage them there; None (having said why) when
+    nothing could be read, else the sweep and the archive findings that are errors."""
+    from nypconsol.sweep import read_into, sweep_result
+
+    mastodon = _mastodon_reader(accounts)
+    try:
+        read = _read(read_into, store, archives, accounts, not_swept, account_hint, mastodon)
+    finally:
+        if mastodon is not None:
+            mastodon.close()
+    archive_errors = [f for f in read.findings if f.as_finding().is_error]
+    if read.findings:
+        _say_findings([_shown(f.as_finding()) for f in read.findings])
+    if not read.read_anything:
+        click.echo("Nothing could be read from the archives given: nothing was swept.", err=True)
+        return None
+    return sweep_result(store, read, lexicon, since=since, pseudonyms=key), archive_errors
 
 
 def _pseudonym_key():  # type: ignore[no-untyped-def]
@@ -233,12 +248,17 @@ def _mastodon_reader(accounts):  # type: ignore[no-untyped-def]
     return MastodonInboxReader(token, base=base, say=lambda line: click.echo(line, err=True))
 
 
-def _read(read_archives, archives, accounts, not_swept, account_hint, mastodon):  # type: ignore[no-untyped-def]
+def _read(read_into, store, archives, accounts, not_swept, account_hint, mastodon):  # type: ignore[no-untyped-def]
     from nypconsol.sweep import SweepError
 
     try:
-        return read_archives(
-            list(archives), accounts, account_hint, not_swept=not_swept, mastodon_api=mastodon
+        return read_into(
+            store,
+            list(archives),
+            accounts,
+            account_hint,
+            not_swept=not_swept,
+            mastodon_api=mastodon,
         )
     except SweepError as error:
         raise NypconsolError(str(error)) from None
@@ -268,13 +288,13 @@ def _width() -> int:
     return 80
 
 
-def _to_stdout(document: dict, fmt: str) -> None:
+def _to_stdout(result, fmt: str) -> None:  # type: ignore[no-untyped-def]
     from nypconsol.render.registry import render
 
+    document = result.head
     if fmt != "table" or any(document["summary"]["by_priority"]["P1"].values()):
         _warn_if_others_can_read_stdout()  # the summary shows P1 items in full
-    rendered = render("sweep", fmt, document, width=_width())
-    emit([rendered] if isinstance(rendered, bytes) else rendered, None)
+    emit(render("sweep", fmt, result, width=_width()), None)
     if fmt != "table":
         from nypconsol.render.sweep_text import not_covered_lines
 
@@ -297,29 +317,33 @@ def _warn_if_others_can_read_stdout() -> None:
         )
 
 
-def _to_folder(document: dict, output: str) -> None:
+def _to_folder(result, output: str) -> None:  # type: ignore[no-untyped-def]
     from nypconsol.loaders.folders import write_folder
     from nypconsol.render.phrases import plural
     from nypconsol.render.registry import render
 
-    files: dict[str, bytes] = {}
+    files = {}
     for fmt in ("csv", "html", "json"):
-        files.update(render("sweep-folder", fmt, document))
-    result = write_folder(output, files, kind="sweep", private=True)
-    districts = plural(len(document["summary"]["districts"]), "district")
+        files.update(render("sweep-folder", fmt, result))
+    written = write_folder(output, files, kind="sweep", private=True)
+    districts = plural(len(result.districts), "district")
     say_folder_written(
-        result,
+        written,
         f"Wrote the worklists of {districts} (CSV and HTML) and sweep.json to {output}, "
         "readable only by you",
     )
 
 
-def _record(ledger: str | None, document: dict, entries: dict):  # type: ignore[no-untyped-def]
+def _record(ledger: str | None, head: dict, counts: dict, entries: dict):  # type: ignore[no-untyped-def]
     from nypconsol.cli.sweep_ledger import record_sweep
     from nypconsol.sweep.model import handle_key
 
     outcome = record_sweep(
-        ledger, document, entries, lambda handle, platform: (platform, handle_key(platform, handle))
+        ledger,
+        head,
+        entries,
+        lambda handle, platform: (platform, handle_key(platform, handle)),
+        counts=counts,
     )
     for line in outcome.lines:
         click.echo(line, err=True)

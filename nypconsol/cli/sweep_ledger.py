@@ -46,10 +46,14 @@ def record_sweep(
     document: dict,
     entries: Mapping[tuple[str, str], PlanEntry],
     account_key,  # type: ignore[no-untyped-def]
+    *,
+    counts: Mapping[str, Mapping[str, int]] | None = None,
 ) -> LedgerOutcome:
     """Record the sweep in the ledger named by ``option`` (else the variable, else the default
     file when it exists). ``entries`` are the plan's migrated accounts by ``account_key(handle,
-    platform)``."""
+    platform)``. ``counts`` are each archive's items by priority and its unanswered P1 and P2
+    items, by path (``StoredSweep.archive_counts``); without them they are counted from the
+    document's items."""
     from nypconsol.ledger import LedgerError, LedgerKind, LedgerSource, resolve_location
 
     outcome = LedgerOutcome()
@@ -70,16 +74,17 @@ def record_sweep(
         return outcome
     if not document["archives"]:
         return outcome
-    return _record(option, document, entries, account_key, outcome)
+    return _record(option, document, entries, account_key, outcome, counts)
 
 
-def _record(option, document, entries, account_key, outcome):  # type: ignore[no-untyped-def]
+def _record(option, document, entries, account_key, outcome, counts):  # type: ignore[no-untyped-def]
     from nypconsol.cli.ledger_use import ledger_source
     from nypconsol.core.progress import RecordRefused
     from nypconsol.ledger import InvalidRecord, LedgerError, SweepDetails, open_ledger, record_sweep
 
     recorded: list[str] = []
-    counts = _counts(document)
+    if counts is None:
+        counts = _counts(document)
     try:
         with open_ledger(option, create=False) as ledger:
             for archive in document["archives"]:

@@ -20,10 +20,12 @@ Renderers of one document share a signature:
   with a rich console, ``table`` draws at the terminal and returns ""
 * ``log``: ``(events, *, ledger="", console=None) -> str``; ``events`` are the ledger's, oldest
   first, and ``ledger`` names it
-* ``sweep``: ``(document, *, width=None) -> str | bytes``: the sweep document on standard
-  output: the summary for a person (``table``, wrapped to ``width``), the document (``json``),
-  every district's worklist (``csv``, ``html``)
-* ``sweep-folder``: ``(document) -> dict[str, bytes]``: the files of ``sweep -o DIR``: one
+* ``sweep``: ``(sweep, *, width=None) -> Iterator[str | bytes]``: the sweep on standard output,
+  in chunks as it is drawn: the summary for a person (``table``, wrapped to ``width``), the
+  document (``json``), every district's worklist (``csv``, ``html``); ``sweep`` is a
+  ``render.sweep.SweepView`` (its items drawn from the sweep's store one at a time)
+* ``sweep-folder``: ``(sweep) -> dict[str, FileProducer]``: the files of ``sweep -o DIR``, each
+  a function that writes it into the stream it is given (``loaders/folders.write_folder``): one
   ``DISTRICT.csv`` and ``DISTRICT.html`` worklist per district, and ``sweep.json``
 """
 

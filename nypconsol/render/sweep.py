@@ -1,15 +1,22 @@
 """The sweep document (``kind: sweep``) for the triage team: its JSON, its worklists as CSV (one
 per district for ``-o DIR``, or all of them on standard output), and what every sweep format
-shares: the worklist order, UK times, and message text with its control characters shown."""
+shares: the sweep as renderers read it (``SweepView``), UK times, and message text with its
+control characters shown.
+
+A sweep's items may be millions: every renderer draws them from the view one at a time and
+writes them as it goes (to standard output in chunks, into a file through a ``FileProducer``),
+so that no output is ever held whole in memory."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import itertools
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Protocol
 
 from nypconsol.core.progress import PLAN_ZONE
 from nypconsol.render.csvfile import excel_safe
@@ -80,59 +87,86 @@ def words(category: str) -> str:
     return category.replace("_", " ")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Protocol):
     """One line of a worklist: an item, with the follow-ups that add facts to it under it."""
 
     item: dict
     follow_ups: tuple[dict, ...]
 
 
-def _key(item: dict, message_id: str) -> tuple[str, str, str]:
-    return (item["archive"], item["conversation"], message_id)
+class SweepView(Protocol):
+    """A sweep as its renderers read it (nypconsol/sweep/stored.py ``StoredSweep``)."""
+
+    head: dict  # the document with an empty "items" list in its place
+
+    @property
+    def districts(self) -> list[str]: ...  # every district with an archive, summary order
+
+    def items(self) -> Iterator[dict]: ...  # every item, in the document's order
+
+    def entries(self, district: str, priority: str | None = None) -> Iterator[Entry]: ...
+
+    def entry_count(self, district: str, priority: str) -> int: ...
+
+    def categories(self, district: str, priority: str) -> Counter[str]: ...
 
 
-def worklists(document: dict) -> dict[str, list[Entry]]:
-    """Each district's items in the document's order (priority, then unanswered first, then
-    oldest first), each follow-up under the report it adds facts to rather than in a place of
-    its own; a follow-up whose report is not listed (sent before --since) keeps its place.
-    Every district that had an archive is there, an empty list when it held no messages."""
-    items = document["items"]
-    heads = {_key(item, item["message_id"]) for item in items if item["follow_ups"]}
-    follow_ups = {
-        _key(item, item["message_id"]): item
-        for item in items
-        if item["follows"] is not None and _key(item, item["follows"]) in heads
-    }
-    lists: dict[str, list[Entry]] = {district: [] for district in document["summary"]["districts"]}
-    for item in items:
-        if item["follows"] is not None and _key(item, item["follows"]) in heads:
-            continue  # listed under its report
-        under = tuple(
-            follow_ups[key]
-            for message_id in item["follow_ups"]
-            if (key := _key(item, message_id)) in follow_ups
-        )
-        lists.setdefault(item["account"]["district"], []).append(Entry(item, under))
-    return lists
+FileProducer = Callable[[IO[bytes]], None]  # writes a file's bytes into the stream it is given
 
 
 def district_name(district: str) -> str:
     return "Force-wide" if district == "force" else district.replace("_", " ").title()
 
 
-# --- JSON -------------------------------------------------------------------------------------
+# --- JSON -----------------------------------------------------------------------------------------
+
+_ITEMS = b'\n  "items": [],\n'
+_ITEMS_PER_CHUNK = 256
 
 
-def sweep_json(document: dict, *, width: int | None = None) -> bytes:
-    """The document, indented as the other JSON outputs are (orjson writes json's bytes)."""
+def sweep_json(sweep: SweepView, *, width: int | None = None) -> Iterator[bytes]:
+    """The document, indented as the other JSON outputs are (orjson writes json's bytes), made
+    an item at a time: the same bytes as the whole document encoded at once."""
     import orjson
 
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    head = orjson.dumps(sweep.head, option=orjson.OPT_INDENT_2)
+    at = head.index(_ITEMS)  # the top level's "items" (anything nested is indented further)
+    items = sweep.items()
+    first = list(itertools.islice(items, _ITEMS_PER_CHUNK))
+    if not first:
+        yield head + b"\n"
+        return
+    yield head[:at] + b'\n  "items": [\n    '
+    separator = b",\n    "
+    chunk = first
+    while chunk:
+        yield separator.join(
+            orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+            for item in chunk
+        )
+        chunk = list(itertools.islice(items, _ITEMS_PER_CHUNK))
+        if chunk:
+            yield separator
+    yield b"\n  ],\n" + head[at + len(_ITEMS) :] + b"\n"
 
 
-def sweep_json_files(document: dict) -> dict[str, bytes]:
-    return {JSON_FILE: sweep_json(document)}
+def sweep_json_files(sweep: SweepView) -> dict[str, FileProducer]:
+    def write(out: IO[bytes]) -> None:
+        for chunk in sweep_json(sweep):
+            out.write(chunk)
+
+    return {JSON_FILE: write}
+
+
+def write_text(out: IO[bytes], chunks: Iterable[str]) -> None:
+    """Text chunks into a binary stream as UTF-8 (the stream is left open)."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        for chunk in chunks:
+            text.write(chunk)
+        text.flush()
+    finally:
+        text.detach()  # a wrapper closes its stream when it goes: this one is the caller's
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -178,20 +212,31 @@ def _row(item: dict) -> list[str]:
     ]
 
 
-def _write_csv(entries: Iterable[Entry], out) -> None:  # type: ignore[no-untyped-def]
+_ROWS_PER_CHUNK = 512
+
+
+def _csv_chunks(entries: Iterable[Entry]) -> Iterator[str]:
+    """The worklist as CSV text, a few hundred rows at a time."""
+    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(WORKLIST_COLUMNS)
+    rows = 1
     for entry in entries:
         writer.writerow(_row(entry.item))
         for follow_up in entry.follow_ups:
             writer.writerow(_row(follow_up))
+        rows += 1 + len(entry.follow_ups)
+        if rows >= _ROWS_PER_CHUNK:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+            rows = 0
+    yield out.getvalue()
 
 
-def sweep_csv(document: dict, *, width: int | None = None) -> str:
+def sweep_csv(sweep: SweepView, *, width: int | None = None) -> Iterator[str]:
     """Every district's worklist in one CSV (district after district), for standard output."""
-    out = io.StringIO()
-    _write_csv((entry for entries in worklists(document).values() for entry in entries), out)
-    return out.getvalue()
+    return _csv_chunks(entry for district in sweep.districts for entry in sweep.entries(district))
 
 
 def worklist_file(district: str, extension: str) -> str:
@@ -200,14 +245,14 @@ def worklist_file(district: str, extension: str) -> str:
     return f"{district}.{extension}"
 
 
-def sweep_csv_files(document: dict) -> dict[str, bytes]:
+def sweep_csv_files(sweep: SweepView) -> dict[str, FileProducer]:
     """``DISTRICT.csv`` for each district: UTF-8 with a byte-order mark, as Excel opens it."""
-    files = {}
-    for district, entries in worklists(document).items():
-        buffer = io.BytesIO()
-        buffer.write(BOM)
-        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-        _write_csv(entries, text)
-        text.flush()
-        files[worklist_file(district, "csv")] = buffer.getvalue()
-    return files
+
+    def producer(district: str) -> FileProducer:
+        def write(out: IO[bytes]) -> None:
+            out.write(BOM)
+            write_text(out, _csv_chunks(sweep.entries(district)))
+
+        return write
+
+    return {worklist_file(district, "csv"): producer(district) for district in sweep.districts}

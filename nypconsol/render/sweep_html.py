@@ -4,10 +4,9 @@ of every district on standard output."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from nypconsol import __version__
 from nypconsol.core.platforms import PLATFORMS
@@ -16,11 +15,13 @@ from nypconsol.render.sweep import (
     PRIORITIES,
     PRIORITY_NAMES,
     Entry,
+    FileProducer,
+    SweepView,
     district_name,
     local_time,
     visible,
     worklist_file,
-    worklists,
+    write_text,
     zone_name,
 )
 
@@ -100,6 +101,29 @@ def _shown_entry(entry: Entry) -> ShownEntry:
     )
 
 
+class Group:
+    """The entries of one priority on a district's page, drawn from the sweep as the page is
+    drawn (never held); true when there is at least one. ``limit`` caps the messages listed,
+    follow-ups included."""
+
+    def __init__(self, sweep: SweepView, district: str, priority: str, limit: int | None = None):
+        self._sweep, self._district, self._priority = sweep, district, priority
+        self._limit = limit
+
+    def __bool__(self) -> bool:
+        if self._limit is not None and self._limit < 1:
+            return False
+        return self._sweep.entry_count(self._district, self._priority) > 0
+
+    def __iter__(self) -> Iterator[Entry]:
+        count = 0
+        for entry in self._sweep.entries(self._district, self._priority):
+            count += 1 + len(entry.follow_ups)
+            if self._limit is not None and count > self._limit:
+                return
+            yield entry
+
+
 @dataclass(frozen=True, slots=True)
 class DistrictPage:
     id: str
@@ -107,34 +131,30 @@ class DistrictPage:
     counts: dict
     archives: list[dict]
     findings: list[dict]
-    entries: dict[str, list[Entry]]  # priority -> entries, in worklist order
-    unflagged: int  # entries of priority none, follow-ups included
+    entries: dict[str, Group]  # priority -> its entries, in worklist order
+    unflagged: int  # messages of priority none, follow-ups included
     unflagged_left_out: int
 
 
-def _district_page(district: str, entries: list[Entry], document: dict) -> DistrictPage:
-    archives = [a for a in document["archives"] if a["district"] == district]
+def _district_page(district: str, sweep: SweepView) -> DistrictPage:
+    head = sweep.head
+    archives = [a for a in head["archives"] if a["district"] == district]
     paths = {a["path"] for a in archives}
-    grouped: dict[str, list[Entry]] = {level: [] for level in PRIORITIES}
-    for entry in entries:
-        grouped[entry.item["priority"]].append(entry)
-    unflagged = sum(1 + len(e.follow_ups) for e in grouped["none"])
-    shown, count = [], 0
-    for entry in grouped["none"]:
-        count += 1 + len(entry.follow_ups)
-        if count > MAX_UNFLAGGED:
-            break
-        shown.append(entry)
-    grouped["none"] = shown
+    counts = head["summary"]["districts"][district]
+    # Messages that matched nothing are never follow-ups, nor have any (only P1 and P2 reports
+    # do), so the page lists the first MAX_UNFLAGGED of them and counts the rest.
+    unflagged = counts["none"]["answered"] + counts["none"]["unanswered"]
+    entries = {level: Group(sweep, district, level) for level in PRIORITIES}
+    entries["none"] = Group(sweep, district, "none", MAX_UNFLAGGED)
     return DistrictPage(
         id=district,
         name=district_name(district),
-        counts=document["summary"]["districts"][district],
+        counts=counts,
         archives=archives,
-        findings=[f for f in document.get("findings", ()) if f["archive"] in paths],
-        entries=grouped,
+        findings=[f for f in head.get("findings", ()) if f["archive"] in paths],
+        entries=entries,
         unflagged=unflagged,
-        unflagged_left_out=unflagged - sum(1 + len(e.follow_ups) for e in shown),
+        unflagged_left_out=max(0, unflagged - MAX_UNFLAGGED),
     )
 
 
@@ -142,18 +162,18 @@ def _when(item: dict) -> str:
     return f"{local_time(item['sent_at'])} {zone_name(item['sent_at'])}"
 
 
-def _shown_entries(entries: list[Entry]) -> Iterator[ShownEntry]:
+def _shown_entries(entries: Iterable[Entry]) -> Iterator[ShownEntry]:
     """Made as the page is drawn, one at a time: a big district's are never all held."""
     return (_shown_entry(entry) for entry in entries)
 
 
-def _page(title: str, pages: list[DistrictPage], document: dict, more_in: str) -> bytes:
-    """The page as UTF-8, written out as it is drawn."""
-    from nypconsol.render.templating import render_to
+def _page(
+    title: str, pages: Iterable[DistrictPage], sweep: SweepView, more_in: str
+) -> Iterator[str]:
+    """The page, a piece at a time as it is drawn."""
+    from nypconsol.render.templating import render_pieces
 
-    buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-    render_to(
+    return render_pieces(
         "sweep/worklist.html",
         {
             "title": title,
@@ -161,7 +181,7 @@ def _page(title: str, pages: list[DistrictPage], document: dict, more_in: str) -
             "priorities": PRIORITIES,
             "meanings": MEANINGS,
             "meanings_long": PRIORITY_NAMES,
-            "since": document.get("since"),
+            "since": sweep.head.get("since"),
             "version": __version__,
             "more_in": more_in,
             "number": lambda n: f"{n:,}",
@@ -169,24 +189,24 @@ def _page(title: str, pages: list[DistrictPage], document: dict, more_in: str) -
             "platform": _platform,
             "shown": _shown_entries,
         },
-        text,
     )
-    text.flush()
-    return buffer.getvalue()
 
 
-def sweep_html(document: dict, *, width: int | None = None) -> str:
+def sweep_html(sweep: SweepView, *, width: int | None = None) -> Iterator[str]:
     """Every district's worklist on one page (``--format html`` on standard output)."""
-    pages = [_district_page(d, e, document) for d, e in worklists(document).items()]
-    page = _page("every district", pages, document, "the CSV (--format csv) and the JSON")
-    return page.decode("utf-8")
+    pages = [_district_page(district, sweep) for district in sweep.districts]
+    return _page("every district", pages, sweep, "the CSV (--format csv) and the JSON")
 
 
-def sweep_html_files(document: dict) -> dict[str, bytes]:
+def sweep_html_files(sweep: SweepView) -> dict[str, FileProducer]:
     """``DISTRICT.html`` for each district with an archive."""
-    files = {}
-    for district, entries in worklists(document).items():
-        page = _district_page(district, entries, document)
-        more_in = f"{worklist_file(district, 'csv')} and {JSON_FILE}"
-        files[worklist_file(district, "html")] = _page(page.name, [page], document, more_in)
-    return files
+
+    def producer(district: str) -> FileProducer:
+        def write(out: IO[bytes]) -> None:
+            page = _district_page(district, sweep)
+            more_in = f"{worklist_file(district, 'csv')} and {JSON_FILE}"
+            write_text(out, _page(page.name, [page], sweep, more_in))
+
+        return write
+
+    return {worklist_file(district, "html"): producer(district) for district in sweep.districts}

@@ -7,7 +7,7 @@ control character shown as an escape."""
 from __future__ import annotations
 
 import textwrap
-from collections import Counter
+from collections.abc import Iterator
 
 from nypconsol.core.parsing import printable
 from nypconsol.core.platforms import PLATFORMS
@@ -15,10 +15,10 @@ from nypconsol.render.phrases import plural
 from nypconsol.render.sweep import (
     PRIORITIES,
     Entry,
+    SweepView,
     district_name,
     local_time,
     words,
-    worklists,
     zone_name,
 )
 
@@ -85,48 +85,43 @@ def _count_table(counts: dict) -> list[str]:
     return lines
 
 
-def _by_category(entries: list[Entry], level: str) -> tuple[int, int, str]:
+def _by_category(sweep: SweepView, district: str, level: str) -> tuple[int, int, str]:
     """How many items of this priority (follow-ups included), how many unanswered, and the
     count of each first category: no words from the messages, which cues would quote."""
-    total = unanswered = 0
-    categories: Counter[str] = Counter()
-    for entry in entries:
-        for item in (entry.item, *entry.follow_ups):
-            if item["priority"] != level:
-                continue
-            total += 1
-            unanswered += not item["answered"]
-            categories[item["categories"][0] if item["categories"] else "other"] += 1
+    row = sweep.head["summary"]["districts"][district][level]
+    categories = sweep.categories(district, level)
     shown = ", ".join(f"{words(c)} {n:,}" for c, n in sorted(categories.items(), key=_most))
-    return total, unanswered, shown
+    return row["answered"] + row["unanswered"], row["unanswered"], shown
 
 
 def _most(pair: tuple[str, int]) -> tuple[int, str]:
     return (-pair[1], pair[0])
 
 
-def _district(district: str, entries: list[Entry], document: dict, width: int) -> list[str]:
+def _district(district: str, sweep: SweepView, width: int) -> list[str]:
+    document = sweep.head
     archives = [a for a in document["archives"] if a["district"] == district]
     lines = [f"{district_name(district)}: {plural(len(archives), 'archive')}"]
-    lines += _count_table(document["summary"]["districts"][district])
-    p1 = [e for e in entries if e.item["priority"] == "P1"]
+    counts = document["summary"]["districts"][district]
+    lines += _count_table(counts)
+    p1 = sweep.entry_count(district, "P1")
     if p1:
-        lines += ["", f"  P1, in full ({plural(len(p1), 'report')}, unanswered first):"]
-        for number, entry in enumerate(p1, 1):
+        lines += ["", f"  P1, in full ({plural(p1, 'report')}, unanswered first):"]
+        for number, entry in enumerate(sweep.entries(district, "P1"), 1):
             lines += _p1_lines(entry, number, width)
     for level, name in (("P2", "P2"), ("P3", "P3")):
-        total, unanswered, shown = _by_category(entries, level)
+        total, unanswered, shown = _by_category(sweep, district, level)
         if total:
             text = f"{name}: {total:,} ({unanswered:,} unanswered): {shown}"
             lines += _wrap(text, width, "  ", INDENT)
-    total, unanswered, _ = _by_category(entries, "none")
+    total, unanswered, _ = _by_category(sweep, district, "none")
     if total:
         text = (
             f"Not flagged: {total:,} ({unanswered:,} unanswered). Nothing is dismissed: they "
             "are in the worklist for a person to glance at."
         )
         lines += _wrap(text, width, "  ", INDENT)
-    if not entries:
+    if not any(row["answered"] + row["unanswered"] for row in counts.values()):
         lines.append("  No messages from the public.")
     return lines
 
@@ -176,9 +171,10 @@ def headline(document: dict) -> str:
     return text
 
 
-def sweep_summary(document: dict, *, width: int | None = None) -> str:
-    """The sweep for a person at a terminal (``--format table``)."""
+def sweep_summary(sweep: SweepView, *, width: int | None = None) -> Iterator[str]:
+    """The sweep for a person at a terminal (``--format table``), a district at a time."""
     width = width or 80
+    document = sweep.head
     lines = _wrap(headline(document), width)
     unanswered = document["summary"]["unanswered_reports"]
     lines += _wrap(
@@ -186,9 +182,7 @@ def sweep_summary(document: dict, *, width: int | None = None) -> str:
         "as keyed pseudonyms (s-...).",
         width,
     )
-    for district, entries in worklists(document).items():
-        lines.append("")
-        lines += _district(district, entries, document, width)
-    lines.append("")
-    lines += not_covered_lines(document, width)
-    return "\n".join(lines) + "\n"
+    yield "\n".join(lines)
+    for district in sweep.districts:
+        yield "\n\n" + "\n".join(_district(district, sweep, width))
+    yield "\n\n" + "\n".join(not_covered_lines(document, width)) + "\n"

@@ -100,6 +100,20 @@ def render_to(name: str, fields: Mapping[str, Any], out: Any) -> None:
         raise _problem(name, None, exc) from None
 
 
+def render_pieces(name: str, fields: Mapping[str, Any]) -> Iterator[str]:
+    """The shipped template ``name`` rendered a piece at a time, as the caller takes them (for
+    standard output, or a file written as it is drawn); a problem is a TemplateProblem."""
+    pieces = _pieces(name, fields)
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration:
+            return
+        except Exception as exc:  # every Jinja2 error, and errors raised by filters on data
+            raise _problem(name, None, exc) from None
+        yield piece
+
+
 def _pieces(name: str, fields: Mapping[str, Any]) -> Iterator[str]:
     return _environment().get_template(name).generate(**fields)
 

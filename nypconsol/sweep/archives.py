@@ -1,10 +1,10 @@
 """Find the archives in the paths given, tie each to its inventory account, read it with its
-platform's reader, and gather the inbound messages of all of them with ``answered`` decided."""
+platform's reader into the sweep's store, and decide which inbound messages were answered."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nypconsol.sweep import mastodon, meta, x
 from nypconsol.sweep.conversations import ConversationLog, ReadContext
@@ -28,6 +28,7 @@ from nypconsol.sweep.sources import (
     SourceError,
     ZipSource,
 )
+from nypconsol.sweep.store import StoreError, SweepStore
 
 # What each platform's archive cannot show (ARCHIVES.md, "Coverage, by platform"): the triage
 # team must know what the sweep did not see, and check it another way before closing.
@@ -56,21 +57,41 @@ class SweepError(RuntimeError):
     names the archive and the kind of fault only, never what the archive holds."""
 
 
+@dataclass(frozen=True, slots=True)
+class ArchivesRead:
+    """What ``read_into`` read into the store: each archive read (in the order read, which is
+    its number in the store), and what went wrong."""
+
+    archives: tuple[ArchiveCoverage, ...]
+    findings: tuple[ArchiveFinding, ...]
+
+    @property
+    def read_anything(self) -> bool:
+        """True when at least one archive was read (exit 1 only when nothing could be)."""
+        return bool(self.archives)
+
+
 @dataclass
-class _ArchiveRead:
-    coverage: ArchiveCoverage
-    log: ConversationLog
+class _Reading:
+    """The state of reading several archives into one store."""
+
+    store: SweepStore
+    index: AccountIndex
+    account_hint: str | None
+    limits: Limits
+    mastodon_api: MastodonApi | None
+    seen: dict[str, str] = field(default_factory=dict)  # SHA-256 -> the archive shown
+    findings: list[ArchiveFinding] = field(default_factory=list)
+    accounts: dict[tuple[str, str], int] = field(default_factory=dict)  # key -> its number
+    read: list[ArchiveCoverage] = field(default_factory=list)
+
+    def number(self, account: SweepAccount) -> int:
+        return self.accounts.setdefault(account.key(), len(self.accounts))
 
 
-def _read_one(
-    candidate: Candidate,
-    index: AccountIndex,
-    account_hint: str | None,
-    limits: Limits,
-    seen: dict[str, str],
-    findings: list[ArchiveFinding],
-    mastodon_api: MastodonApi | None,
-) -> _ArchiveRead | None:
+def _read_one(candidate: Candidate, reading: _Reading) -> ArchiveCoverage | None:
+    limits, seen, findings = reading.limits, reading.seen, reading.findings
+    index, account_hint, mastodon_api = reading.index, reading.account_hint, reading.mastodon_api
     display = candidate.display
     try:
         source: ArchiveSource = (
@@ -122,7 +143,7 @@ def _read_one(
                 )
             )
             return None
-        log = ConversationLog(display)
+        log = ConversationLog(display, reading.store)
         ctx = ReadContext(source=source, root=layout.root, log=log, findings=findings)
         named: tuple[str, str] | None = None
         if layout.platforms == (Platform.X,):
@@ -143,6 +164,7 @@ def _read_one(
             return None
         account, matched_by = matched
         platform = account.platform
+        log.belongs_to(len(reading.read), reading.number(account))
         if layout.platforms == (Platform.X,):
             x.read_messages(ctx, x_identity)
         elif layout.platforms == (Platform.MASTODON,):
@@ -164,22 +186,22 @@ def _read_one(
         inbox = mastodon_api(account)  # after the archive is closed: this may take a while
         not_covered = mastodon.read_inbox(ctx, inbox)
         described += f" + API {inbox.source}"
-    coverage = ArchiveCoverage(
+    counts = log.counts()
+    return ArchiveCoverage(
         path=display,
         sha256=digest,
         platform=platform,
         account=account,
         matched_by=matched_by,
         layout=described,
-        conversations=len(log.conversations),
-        messages=log.messages,
-        inbound=len(log.inbound),
-        own=log.own + log.own_posts,
-        first_ms=log.first_ms,
-        last_ms=log.last_ms,
+        conversations=counts.conversations,
+        messages=counts.messages,
+        inbound=counts.inbound,
+        own=counts.own,
+        first_ms=counts.first_ms,
+        last_ms=counts.last_ms,
         not_covered=not_covered,
     )
-    return _ArchiveRead(coverage=coverage, log=log)
 
 
 def read_archives(
@@ -191,35 +213,80 @@ def read_archives(
     not_swept: Iterable[tuple[SweepAccount, str]] = (),
     mastodon_api: MastodonApi | None = None,
 ) -> SweepInput:
-    """Read every archive in ``paths`` (zips, extracted folders, folders of archives).
+    """Read every archive in ``paths`` (zips, extracted folders, folders of archives), with
+    every inbound message in memory: for a few archives, and for tests. A sweep of any size
+    reads into a ``SweepStore`` with ``read_into`` instead, which holds none of them.
 
-    Each is tied to one of ``accounts``; a bad archive, or a bad file in one, becomes a finding
-    and the rest are still read. Messages found in two archives of the same account (two
+    Each archive is tied to one of ``accounts``; a bad archive, or a bad file in one, becomes a
+    finding and the rest are still read. Messages found in two archives of the same account (two
     downloads, or the parts of one) are kept once, under the first archive given.
     ``not_swept`` are inventory accounts that are not swept, with why (``retain: ...``): an
     archive of one is a finding that says so. ``mastodon_api``, when given, is asked for what
     the Mastodon API holds for each Mastodon account swept (its mentions and direct messages);
     it must not raise, but report a problem in the inbox it returns.
     """
-    with collector_paused():
-        index = AccountIndex(accounts, not_swept)
-        return _read_all(paths, index, account_hint, limits or Limits(), mastodon_api)
+    with SweepStore() as store:
+        read = read_into(
+            store,
+            paths,
+            accounts,
+            account_hint,
+            limits,
+            not_swept=not_swept,
+            mastodon_api=mastodon_api,
+        )
+        paths_of = [coverage.path for coverage in read.archives]
+        messages = tuple(
+            InboundMessage(
+                archive=paths_of[archive],
+                conversation=conversation,
+                message_id=message_id,
+                sent_ms=sent_ms,
+                sender=sender,
+                text=text,
+                attachments=attachments,
+                answered=answered_by is not None,
+                answered_by=answered_by,
+            )
+            for _, archive, _, conversation, message_id, sent_ms, sender, text, attachments, answered_by in store.inbound(
+                "read"
+            )
+        )
+    return SweepInput(archives=read.archives, messages=messages, findings=read.findings)
 
 
-def _read_all(
+def read_into(
+    store: SweepStore,
     paths: Sequence[str],
-    index: AccountIndex,
-    account_hint: str | None,
-    limits: Limits,
-    mastodon_api: MastodonApi | None,
-) -> SweepInput:
+    accounts: Iterable[SweepAccount],
+    account_hint: str | None = None,
+    limits: Limits | None = None,
+    *,
+    not_swept: Iterable[tuple[SweepAccount, str]] = (),
+    mastodon_api: MastodonApi | None = None,
+) -> ArchivesRead:
+    """Read every archive in ``paths`` into ``store`` (as ``read_archives`` says), one file in
+    memory at a time; the store then holds every message, and which were answered."""
+    with collector_paused():
+        reading = _Reading(
+            store=store,
+            index=AccountIndex(accounts, not_swept),
+            account_hint=account_hint,
+            limits=limits or Limits(),
+            mastodon_api=mastodon_api,
+        )
+        _read_all(paths, reading)
+        store.finish_reading([reading.number(c.account) for c in reading.read])
+        return ArchivesRead(archives=tuple(reading.read), findings=tuple(reading.findings))
+
+
+def _read_all(paths: Sequence[str], reading: _Reading) -> None:
     candidates, findings = discover(paths)
-    seen: dict[str, str] = {}
-    reads = []
+    reading.findings.extend(findings)
     for candidate in candidates:
         try:
-            read = _read_one(candidate, index, account_hint, limits, seen, findings, mastodon_api)
-        except (KeyboardInterrupt, MemoryError):
+            coverage = _read_one(candidate, reading)
+        except (KeyboardInterrupt, MemoryError, StoreError):
             raise
         except Exception as error:
             # A fault in a reader is a bug to report, but its message may quote what it was
@@ -230,56 +297,5 @@ def _read_all(
                 f"reading {candidate.display} failed ({type(error).__name__}); "
                 "this is a fault in nypconsol, please report it"
             ) from None
-        if read is not None:
-            reads.append(read)
-    return SweepInput(
-        archives=tuple(r.coverage for r in reads),
-        messages=_inbound(reads),
-        findings=tuple(findings),
-    )
-
-
-def _inbound(reads: list[_ArchiveRead]) -> tuple[InboundMessage, ...]:
-    """Inbound messages of all archives, once each per account, with ``answered`` decided over
-    every archive of the account (the account wrote later in the same conversation)."""
-    own_last: dict[tuple, int] = {}
-    public: dict[tuple, int] = {}
-    for read in reads:
-        key = read.coverage.account.key()
-        for conversation, sent_ms in read.log.own_last.items():
-            k = (key, conversation)
-            own_last[k] = max(own_last.get(k, -1), sent_ms)
-        for user, sent_ms in read.log.public_replies.items():
-            k = (key, user)
-            public[k] = max(public.get(k, -1), sent_ms)
-    seen: set[tuple] = set()
-    messages: list[InboundMessage] = []
-    for read in reads:
-        key = read.coverage.account.key()
-        archive = read.coverage.path
-        for conversation, message_id, sent_ms, sender, text, attachments in read.log.inbound:
-            identity = (key, conversation, message_id)
-            if identity in seen:
-                continue
-            seen.add(identity)
-            if own_last.get((key, conversation), -1) > sent_ms:
-                answered_by: str | None = "message"
-            elif public.get((key, sender), -1) > sent_ms:
-                answered_by = "public reply"
-            else:
-                answered_by = None
-            messages.append(
-                InboundMessage(
-                    archive=archive,
-                    conversation=conversation,
-                    message_id=message_id,
-                    sent_ms=sent_ms,
-                    sender=sender,
-                    text=text,
-                    attachments=attachments,
-                    answered=answered_by is not None,
-                    answered_by=answered_by,
-                )
-            )
-        read.log.inbound.clear()  # the tuples are now messages; do not hold both
-    return tuple(messages)
+        if coverage is not None:
+            reading.read.append(coverage)

@@ -1,5 +1,5 @@
-"""Collect what one archive's readers find: the inbound messages kept for triage, and the
-account's own messages kept only as times, to tell which conversations it answered."""
+"""Collect what one archive's readers find into the sweep's store: the inbound messages kept for
+triage, and the account's own messages and posts, to tell which conversations it answered."""
 
 from __future__ import annotations
 
@@ -10,35 +10,29 @@ from dataclasses import dataclass, field
 from nypconsol.sweep.decode import parse_json_file
 from nypconsol.sweep.model import ArchiveFinding
 from nypconsol.sweep.sources import ArchiveSource, Member, MemberError
+from nypconsol.sweep.store import SweepStore
 
 
 class ConversationLog:
-    """Messages of one archive as they are read, de-duplicated by conversation and id.
+    """Messages of one archive as they are read, sent to the sweep's store (which keeps the first
+    of two with the same id in a conversation); only counts and times stay in memory.
 
-    Inbound messages are kept as plain tuples (cheap to hold a million of); the account's own
-    messages only move the conversation's "last written by the account" time forward.
+    The account's own messages are stored too, without their text: they decide which
+    conversations it answered, and two downloads of an archive count each message once.
     """
 
-    def __init__(self, archive: str) -> None:
+    def __init__(self, archive: str, store: SweepStore) -> None:
         self.archive = archive
-        # (conversation, message_id, sent_ms, sender, text, attachments)
-        self.inbound: list[tuple[str, str, int, str, str, tuple[str, ...]]] = []
-        self.own_last: dict[str, int] = {}  # conversation -> newest own message (ms)
-        self.public_replies: dict[str, int] = {}  # sender id -> newest own public reply (X)
-        self.conversations: set[str] = set()
-        self.own = 0
+        self.store = store
+        self.number = -1  # the archive's number in the store, once tied to its account
+        self.account = -1
         self.own_posts = 0  # public posts (tweets, Mastodon statuses): not conversations
-        self.duplicates = 0
-        self.first_ms: int | None = None
+        self.first_ms: int | None = None  # of the posts; the messages' are the store's
         self.last_ms: int | None = None
-        self._seen: set[tuple[str, str]] = set()
-        self._names: dict[str, str] = {}
 
-    def _when(self, sent_ms: int) -> None:
-        if self.first_ms is None or sent_ms < self.first_ms:
-            self.first_ms = sent_ms
-        if self.last_ms is None or sent_ms > self.last_ms:
-            self.last_ms = sent_ms
+    def belongs_to(self, number: int, account: int) -> None:
+        """The archive's number and its account's, before any message is logged."""
+        self.number, self.account = number, account
 
     def message(
         self,
@@ -54,20 +48,20 @@ class ConversationLog:
     ) -> None:
         """One message; ``counted`` False for the account's own message already counted as one
         of its posts (a Mastodon direct message is in its export's outbox too)."""
-        key = (conversation, message_id)
-        if key in self._seen:
-            self.duplicates += 1
-            return
-        self._seen.add(key)
-        self.conversations.add(conversation)
-        self._when(sent_ms)
-        if own:
-            self.own += counted
-            if sent_ms > self.own_last.get(conversation, -1):
-                self.own_last[conversation] = sent_ms
-            return
-        sender = self._names.setdefault(sender, sender)
-        self.inbound.append((conversation, message_id, sent_ms, sender, text, attachments))
+        if self.number < 0:
+            raise RuntimeError("a message was logged before the archive was tied to its account")
+        self.store.message(
+            self.number,
+            self.account,
+            conversation,
+            message_id,
+            sent_ms,
+            sender,
+            text,
+            attachments,
+            own,
+            counted,
+        )
 
     def own_post(
         self, *, sent_ms: int, replies_to: tuple[str, ...] = (), counted: bool = True
@@ -75,14 +69,36 @@ class ConversationLog:
         """A public post by the account; ``replies_to`` are the user ids it replied to.
         ``counted`` False for one already counted (read from the export and the API alike)."""
         self.own_posts += counted
-        self._when(sent_ms)
+        if self.first_ms is None or sent_ms < self.first_ms:
+            self.first_ms = sent_ms
+        if self.last_ms is None or sent_ms > self.last_ms:
+            self.last_ms = sent_ms
         for user in replies_to:
-            if sent_ms > self.public_replies.get(user, -1):
-                self.public_replies[user] = sent_ms
+            self.store.public_reply(self.account, user, sent_ms)
 
-    @property
-    def messages(self) -> int:
-        return len(self.inbound) + self.own + self.own_posts
+    def counts(self) -> LogCounts:
+        """What the archive held, once it has been read."""
+        conversations, own, inbound, first, last = self.store.archive_counts(self.number)
+        firsts = [t for t in (first, self.first_ms) if t is not None]
+        lasts = [t for t in (last, self.last_ms) if t is not None]
+        return LogCounts(
+            conversations=conversations,
+            messages=inbound + own + self.own_posts,
+            inbound=inbound,
+            own=own + self.own_posts,
+            first_ms=min(firsts) if firsts else None,
+            last_ms=max(lasts) if lasts else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LogCounts:
+    conversations: int
+    messages: int  # every message read, the account's own included
+    inbound: int
+    own: int  # own messages and posts
+    first_ms: int | None
+    last_ms: int | None
 
 
 def meta_message_id(sent_ms: int, sender: str, text: str) -> str:

@@ -1,5 +1,7 @@
-"""Build the sweep document (``kind: sweep``) from what was read and how it was triaged, and the
-keyed pseudonyms that stand for senders wherever a person's handle must not be shown."""
+"""Build the sweep document (``kind: sweep``) from what was read and how it was triaged: its
+head, and its items made in the store (``sweep_result``, for a sweep of any size) or, for a small
+one, in memory (``sweep_document``); and the keyed pseudonyms that stand for senders wherever a
+person's handle must not be shown."""
 
 from __future__ import annotations
 
@@ -11,17 +13,25 @@ import secrets
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nypconsol.sweep.archives import ArchivesRead
+from nypconsol.sweep.items import PRIORITIES, ItemCounts, iso, load_triaged, triage_into
 from nypconsol.sweep.lexicon import Lexicon
 from nypconsol.sweep.lexicon_build import load_lexicon
 from nypconsol.sweep.memory import collector_paused
-from nypconsol.sweep.model import ArchiveCoverage, InboundMessage, Priority, SweepInput, Triage
+from nypconsol.sweep.model import (
+    ArchiveCoverage,
+    ArchiveFinding,
+    InboundMessage,
+    SweepInput,
+    Triage,
+)
+from nypconsol.sweep.store import SweepStore
+from nypconsol.sweep.stored import StoredSweep
 from nypconsol.sweep.triage import triage
 
 FORMAT_VERSION = "1.0"
 PSEUDONYM_ENV = "NYPCONSOL_PSEUDONYM_KEY"
 _MIN_KEY_LENGTH = 16
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-FORCE = "force"  # the force-wide "district", listed last like the plan does
 
 
 class PseudonymKeyError(ValueError):
@@ -70,18 +80,6 @@ def pseudonym(sender: str, key: bytes | str, *, namespace: str = "", length: int
     return "s-" + digest[:length]
 
 
-def iso(ms: int | None) -> str | None:
-    """UTC ISO 8601 to the second, ``2026-01-05T21:00:00Z``."""
-    if ms is None:
-        return None
-    moment = _EPOCH + dt.timedelta(milliseconds=ms)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _district_order(district: str) -> tuple[int, str]:
-    return (district == FORCE, district)
-
-
 def triage_input(sweep: SweepInput, lexicon: Lexicon | None = None) -> tuple[Triage, ...]:
     """Triage every message of a sweep, with follow-ups tied within each account's conversation
     (an account's archives may be several: two downloads, or the parts of one)."""
@@ -113,6 +111,77 @@ def _archive_record(coverage: ArchiveCoverage, complete: bool) -> dict:
     }
 
 
+def document_head(
+    archives: Sequence[ArchiveCoverage],
+    findings: Sequence[ArchiveFinding],
+    counts: ItemCounts,
+    *,
+    since: dt.date | None = None,
+    tool_version: str | None = None,
+) -> dict:
+    """The sweep document (nypconsol/schemas/sweep.schema.json) with an empty ``items`` list in
+    its place: the items are drawn from the store (``StoredSweep.items``)."""
+    if tool_version is None:
+        from nypconsol import __version__ as tool_version
+    failed = {f.archive for f in findings if f.as_finding().is_error}
+    return {
+        "format_version": FORMAT_VERSION,
+        "kind": "sweep",
+        "tool": {"name": "nypconsol", "version": tool_version},
+        "since": None if since is None else since.isoformat(),
+        "archives": [_archive_record(a, a.path not in failed) for a in archives],
+        "items": [],
+        "summary": _summary(archives, findings, counts),
+        "findings": [f.as_dict() for f in findings],
+    }
+
+
+def _summary(
+    archives: Sequence[ArchiveCoverage], findings: Sequence[ArchiveFinding], counts: ItemCounts
+) -> dict:
+    totals = {level: {"answered": 0, "unanswered": 0} for level in PRIORITIES}
+    for by_priority in counts.by_district.values():
+        for level, row in by_priority.items():
+            for state, n in row.items():
+                totals[level][state] += n
+    return {
+        "archives": len(archives),
+        "items": counts.items,
+        "before_since": counts.before_since,
+        "unanswered_reports": totals["P1"]["unanswered"] + totals["P2"]["unanswered"],
+        "by_priority": totals,
+        "districts": {d: counts.by_district[d] for d in counts.districts},
+        "findings": {
+            "errors": sum(1 for f in findings if f.as_finding().is_error),
+            "warnings": sum(1 for f in findings if not f.as_finding().is_error),
+        },
+    }
+
+
+def sweep_result(
+    store: SweepStore,
+    read: ArchivesRead,
+    lexicon: Lexicon | None = None,
+    *,
+    since: dt.date | None = None,
+    pseudonyms: PseudonymKey | None = None,
+    tool_version: str | None = None,
+) -> StoredSweep:
+    """Triage what ``read_into`` read into ``store`` and make the items there: the sweep of any
+    size, its items drawn from the store as the outputs are written (valid while it is open).
+
+    Items are every inbound message, none left out, as ``sweep_document`` says.
+    """
+    with collector_paused():
+        counts = triage_into(
+            store, read.archives, lexicon or load_lexicon(), since=since, pseudonyms=pseudonyms
+        )
+    head = document_head(
+        read.archives, read.findings, counts, since=since, tool_version=tool_version
+    )
+    return StoredSweep(store, head, read.archives, counts)
+
+
 def sweep_document(
     sweep: SweepInput,
     triaged: Sequence[Triage] | None = None,
@@ -121,7 +190,8 @@ def sweep_document(
     pseudonyms: PseudonymKey | None = None,
     tool_version: str | None = None,
 ) -> dict:
-    """The sweep as a JSON-ready document (nypconsol/schemas/sweep.schema.json).
+    """The sweep as a JSON-ready document (nypconsol/schemas/sweep.schema.json), in memory: for
+    a sweep read with ``read_archives``. (A sweep of any size uses ``sweep_result``.)
 
     ``triaged`` is ``triage_input(sweep)`` (worked out here when not given). Items are every
     inbound message, none left out: ordered by priority, then unanswered first, then oldest
@@ -133,133 +203,12 @@ def sweep_document(
     """
     if triaged is None:
         triaged = triage_input(sweep)
-    with collector_paused():
-        return _document(sweep, triaged, since, pseudonyms, tool_version)
-
-
-def _document(
-    sweep: SweepInput,
-    triaged: Sequence[Triage],
-    since: dt.date | None,
-    pseudonyms: PseudonymKey | None,
-    tool_version: str | None,
-) -> dict:
-    if len(triaged) != len(sweep.messages):
-        raise ValueError("triaged must hold one result per message, in the same order")
-    if tool_version is None:
-        from nypconsol import __version__ as tool_version
-    by_path = {a.path: a for a in sweep.archives}
-    archive_order = {a.path: n for n, a in enumerate(sweep.archives)}
-    failed = {f.archive for f in sweep.findings if f.as_finding().is_error}
-    since_ms = (
-        None
-        if since is None
-        else (dt.datetime(since.year, since.month, since.day, tzinfo=dt.UTC) - _EPOCH)
-        // dt.timedelta(milliseconds=1)
-    )
-    follow_ups: dict[tuple[str, str, str], list[str]] = {}
-    for message, result in zip(sweep.messages, triaged, strict=True):
-        if result.follows is not None:
-            head = (message.archive, message.conversation, result.follows)
-            follow_ups.setdefault(head, []).append(message.message_id)
-
-    rows: list[tuple[tuple, dict]] = []
-    before_since = 0
-    # A sweep holds every message: items of one account share their "account" mapping and
-    # items triaged alike share their lists, so a million items do not hold a million copies.
-    # Treat the document as read-only.
-    accounts = {
-        a.path: {
-            "handle": a.account.handle,
-            "platform": a.account.platform,
-            "district": a.account.district,
-        }
-        for a in sweep.archives
-    }
-    shared_lists: dict[tuple, list] = {(): []}
-
-    def shared(values: tuple) -> list:
-        found = shared_lists.get(values)
-        if found is None:
-            found = shared_lists[values] = list(values)
-        return found
-
-    for message, result in zip(sweep.messages, triaged, strict=True):
-        if since_ms is not None and message.sent_ms < since_ms:
-            before_since += 1
-            continue
-        account = by_path[message.archive].account
-        item = {
-            "account": accounts[message.archive],
-            "archive": message.archive,
-            "conversation": message.conversation,
-            "message_id": message.message_id,
-            "sent_at": iso(message.sent_ms),
-            "sender": message.sender,
-            "text": message.text,
-            "priority": result.priority.value,
-            "categories": shared(result.categories),
-            "cues": shared(result.cues),
-            "answered": message.answered,
-            "answered_by": message.answered_by,
-            "follows": result.follows,
-            "follow_ups": follow_ups.get(
-                (message.archive, message.conversation, message.message_id), shared(())
-            ),
-            "attachments": shared(message.attachments),
-        }
-        if pseudonyms is not None:
-            item["sender_pseudonym"] = pseudonyms.pseudonym(message.sender, account.platform)
-        key = (
-            result.priority.rank,
-            message.answered,
-            message.sent_ms,
-            archive_order[message.archive],
-            message.conversation,
-            message.message_id,
+    with collector_paused(), SweepStore() as store:
+        counts = load_triaged(store, sweep, triaged, since=since, pseudonyms=pseudonyms)
+        head = document_head(
+            sweep.archives, sweep.findings, counts, since=since, tool_version=tool_version
         )
-        rows.append((key, item))
-    rows.sort(key=lambda row: row[0])
-    items = [item for _, item in rows]
-    return {
-        "format_version": FORMAT_VERSION,
-        "kind": "sweep",
-        "tool": {"name": "nypconsol", "version": tool_version},
-        "since": None if since is None else since.isoformat(),
-        "archives": [_archive_record(a, a.path not in failed) for a in sweep.archives],
-        "items": items,
-        "summary": _summary(sweep, items, before_since),
-        "findings": [f.as_dict() for f in sweep.findings],
-    }
-
-
-def _summary(sweep: SweepInput, items: list[dict], before_since: int) -> dict:
-    levels = [p.value for p in Priority]
-
-    def empty() -> dict:
-        return {level: {"answered": 0, "unanswered": 0} for level in levels}
-
-    districts: dict[str, dict] = {}
-    for coverage in sweep.archives:
-        districts.setdefault(coverage.account.district, empty())
-    totals = empty()
-    for item in items:
-        state = "answered" if item["answered"] else "unanswered"
-        districts[item["account"]["district"]][item["priority"]][state] += 1
-        totals[item["priority"]][state] += 1
-    unanswered_reports = totals["P1"]["unanswered"] + totals["P2"]["unanswered"]
-    return {
-        "archives": len(sweep.archives),
-        "items": len(items),
-        "before_since": before_since,
-        "unanswered_reports": unanswered_reports,
-        "by_priority": totals,
-        "districts": {d: districts[d] for d in sorted(districts, key=_district_order)},
-        "findings": {
-            "errors": sum(1 for f in sweep.findings if f.as_finding().is_error),
-            "warnings": sum(1 for f in sweep.findings if not f.as_finding().is_error),
-        },
-    }
+        return StoredSweep(store, head, sweep.archives, counts).document()
 
 
 def has_unanswered_reports(document: Mapping) -> bool:

@@ -46,31 +46,54 @@ def _triage(
         if len(positions) < 2:
             continue
         positions.sort(key=lambda p: (messages[p].sent_ms, messages[p].message_id))
-        # sender -> (the report's position, the time of its latest message)
-        open_reports: dict[str, tuple[int, int]] = {}
+        rule = FollowUpRule(lexicon.follow_up_ms)
         for position in positions:
-            message, result = messages[position], results[position]
-            head = open_reports.get(message.sender)
-            if head is not None:
-                report_position, last_ms = head
-                report = results[report_position]
-                in_time = message.sent_ms - last_ms <= lexicon.follow_up_ms
-                adds_facts = bool(result.facts) or result.now
-                if in_time and adds_facts and result.priority.rank >= report.priority.rank:
-                    minutes = (message.sent_ms - messages[report_position].sent_ms) // 60_000
-                    results[position] = Triage(
-                        priority=report.priority,
-                        categories=tuple(dict.fromkeys(report.categories + result.categories)),
-                        cues=(
-                            f"follow-up: adds facts to the report sent {minutes} min before",
-                            *result.cues,
-                        ),
-                        follows=messages[report_position].message_id,
-                        facts=result.facts,
-                        now=result.now,
-                    )
-                    open_reports[message.sender] = (report_position, message.sent_ms)
-                    continue
-            if result.priority in (Priority.P1, Priority.P2):
-                open_reports[message.sender] = (position, message.sent_ms)
+            message = messages[position]
+            results[position], _ = rule.next(
+                message.sender, message.sent_ms, message.message_id, results[position], position
+            )
     return tuple(results)
+
+
+class FollowUpRule:
+    """Follow-ups within one conversation, its messages given oldest first (then by id): a
+    message from the sender of an open P1 or P2 report, within ``follow_up_ms`` of the report or
+    of its last follow-up, that adds facts (or says "now") and is not itself more urgent, takes
+    the report's priority and categories and names it in ``follows``. Holds only the open
+    reports, one per sender, so a conversation of any length is taken a message at a time."""
+
+    __slots__ = ("_follow_up_ms", "_open")
+
+    def __init__(self, follow_up_ms: int) -> None:
+        self._follow_up_ms = follow_up_ms
+        # sender -> (the report's triage, its time, its id, its token, the latest message's time)
+        self._open: dict[str, tuple[Triage, int, str, object, int]] = {}
+
+    def next(
+        self, sender: str, sent_ms: int, message_id: str, result: Triage, token: object
+    ) -> tuple[Triage, object]:
+        """The message's triage under the rule, and the token of the report it follows (None
+        when it follows none). ``token`` is what the caller knows the message by."""
+        head = self._open.get(sender)
+        if head is not None:
+            report, report_ms, report_id, report_token, last_ms = head
+            in_time = sent_ms - last_ms <= self._follow_up_ms
+            adds_facts = bool(result.facts) or result.now
+            if in_time and adds_facts and result.priority.rank >= report.priority.rank:
+                minutes = (sent_ms - report_ms) // 60_000
+                self._open[sender] = (report, report_ms, report_id, report_token, sent_ms)
+                followed = Triage(
+                    priority=report.priority,
+                    categories=tuple(dict.fromkeys(report.categories + result.categories)),
+                    cues=(
+                        f"follow-up: adds facts to the report sent {minutes} min before",
+                        *result.cues,
+                    ),
+                    follows=report_id,
+                    facts=result.facts,
+                    now=result.now,
+                )
+                return followed, report_token
+        if result.priority in (Priority.P1, Priority.P2):
+            self._open[sender] = (result, sent_ms, message_id, token, sent_ms)
+        return result, None
