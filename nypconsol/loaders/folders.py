@@ -301,19 +301,16 @@ class _HashingWriter(io.RawIOBase):
 def _produce(target: Path, producer: Producer, mode: int) -> tuple[Path, str]:
     """The producer's file written to a temporary file beside ``target`` and synced; the
     temporary file and the SHA-256 of what was written. Nothing stays if it fails."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
-            stream = _HashingWriter(handle)
-            producer(stream)  # type: ignore[arg-type]
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name), stream.digest.hexdigest()
+    stream: _HashingWriter | None = None
+
+    def write(handle: IO[bytes]) -> None:
+        nonlocal stream
+        stream = _HashingWriter(handle)
+        producer(stream)  # type: ignore[arg-type]
+
+    temp = _written_temporary(target, mode, write)
+    assert stream is not None
+    return temp, stream.digest.hexdigest()
 
 
 def _same_file(target: Path, temp: Path, digest: str) -> bool:
@@ -351,11 +348,17 @@ def _write_file(target: Path, data: bytes, private: bool) -> None:
 
 
 def _temporary(target: Path, data: bytes, mode: int) -> Path:
+    return _written_temporary(target, mode, lambda handle: handle.write(data))
+
+
+def _written_temporary(target: Path, mode: int, write: Callable[[IO[bytes]], object]) -> Path:
+    """A temporary file beside ``target`` with ``mode``, filled by ``write`` and synced; it is
+    removed again if anything fails."""
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
