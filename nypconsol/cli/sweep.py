@@ -91,7 +91,9 @@ def sweep(  # type: ignore[no-untyped-def]
     ($NYPCONSOL_PSEUDONYM_KEY keeps them the same between runs). With a Mastodon account,
     $NYPCONSOL_MASTODON_TOKEN lets the sweep read its mentions and direct messages from the
     API. A progress ledger, when there is one, gets a swept event per archive (its SHA-256
-    and counts, never text). Bad archives are findings; exit 1 when nothing could be read.
+    and counts, never text). While it runs, the messages read are kept in an owner-only
+    temporary store in $TMPDIR, removed when it ends. Bad archives are findings; exit 1 when
+    nothing could be read.
     """
     if output == "-":
         raise click.UsageError(

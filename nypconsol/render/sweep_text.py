@@ -98,7 +98,12 @@ def _most(pair: tuple[str, int]) -> tuple[int, str]:
     return (-pair[1], pair[0])
 
 
-def _district(district: str, sweep: SweepView, width: int) -> list[str]:
+_P1_PER_CHUNK = 256  # P1 items drawn before their lines are written out
+
+
+def _district(district: str, sweep: SweepView, width: int) -> Iterator[list[str]]:
+    """A district's lines, in groups (never empty) as its P1 items are drawn: a large sweep's
+    summary is never held whole."""
     document = sweep.head
     archives = [a for a in document["archives"] if a["district"] == district]
     lines = [f"{district_name(district)}: {plural(len(archives), 'archive')}"]
@@ -109,6 +114,9 @@ def _district(district: str, sweep: SweepView, width: int) -> list[str]:
         lines += ["", f"  P1, in full ({plural(p1, 'report')}, unanswered first):"]
         for number, entry in enumerate(sweep.entries(district, "P1"), 1):
             lines += _p1_lines(entry, number, width)
+            if number % _P1_PER_CHUNK == 0:
+                yield lines
+                lines = []
     for level, name in (("P2", "P2"), ("P3", "P3")):
         total, unanswered, shown = _by_category(sweep, district, level)
         if total:
@@ -123,7 +131,8 @@ def _district(district: str, sweep: SweepView, width: int) -> list[str]:
         lines += _wrap(text, width, "  ", INDENT)
     if not any(row["answered"] + row["unanswered"] for row in counts.values()):
         lines.append("  No messages from the public.")
-    return lines
+    if lines:
+        yield lines
 
 
 def not_covered_lines(document: dict, width: int) -> list[str]:
@@ -184,5 +193,8 @@ def sweep_summary(sweep: SweepView, *, width: int | None = None) -> Iterator[str
     )
     yield "\n".join(lines)
     for district in sweep.districts:
-        yield "\n\n" + "\n".join(_district(district, sweep, width))
+        between = "\n\n"  # districts apart by a blank line; a district's groups are lines on
+        for lines in _district(district, sweep, width):
+            yield between + "\n".join(lines)
+            between = "\n"
     yield "\n\n" + "\n".join(not_covered_lines(document, width)) + "\n"

@@ -5,15 +5,19 @@ measures the process itself)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import stat
+import subprocess
 import sys
 import tempfile
+import time
 import tracemalloc
 from pathlib import Path
 
 import orjson
 import pytest
-from sweepcli import KEY, example_archives, run
+from sweepcli import KEY, example_archives, run, write_inputs
 from sweepkit import ACCOUNTS
 
 import nypconsol.sweep
@@ -180,3 +184,58 @@ def test_memory_follows_the_largest_file_not_the_archive(tmp_path):
         sweep_archives.write_x(path, messages, 500, 3, False)
         peaks[messages] = _peak_bytes(path, tmp_path)
     assert peaks[16000] < 1.2 * peaks[4000], peaks
+
+
+def test_the_summary_written_in_groups_is_the_same_text(examples, monkeypatch):
+    """The terminal summary is written a few P1 items at a time; however they are grouped, the
+    text is the same."""
+    import nypconsol.render.sweep_text as sweep_text
+
+    whole = run("sweep", "-i", "inventory.csv", "archives").stdout
+    monkeypatch.setattr(sweep_text, "_P1_PER_CHUNK", 1)
+    assert run("sweep", "-i", "inventory.csv", "archives").stdout == whole
+    assert "P1, in full" in whole
+
+
+@pytest.mark.parametrize(("signal_number", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_mid_sweep_leaves_no_store_behind(tmp_path, signal_number, code):
+    """The console script in a real process, stopped while the store is being filled."""
+    write_inputs(tmp_path)
+    sweep_archives.write_x(tmp_path / "WhitbyPolice" / "x.zip", 40_000, 5_000, 5, False)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NYPCONSOL")}
+    environment.update({"TMPDIR": str(scratch), "NYPCONSOL_PSEUDONYM_KEY": KEY})
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from nypconsol.cli import run; run()",
+            "sweep",
+            "-c",
+            "cfg.yaml",
+            "-i",
+            "inv.csv",
+            "WhitbyPolice/x.zip",
+            "-o",
+            "out",
+        ],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not leftovers(scratch) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert leftovers(scratch), "the sweep never made its store"
+        child.send_signal(signal_number)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == code, stderr
+    assert "Traceback" not in stderr
+    assert leftovers(scratch) == []
+    assert not (tmp_path / "out").exists()
