@@ -85,9 +85,22 @@ def _record(option, document, entries, account_key, outcome, counts):  # type: i
     recorded: list[str] = []
     if counts is None:
         counts = _counts(document)
+    # An archive not read whole (a message file refused) is not swept: recording it would let
+    # the account be closed with messages nobody has read.
+    partial = [a for a in document["archives"] if not a["complete"]]
+    if partial:
+        named = ", ".join(f"{a['account']} ({a['platform']})" for a in partial)
+        its = "its archive" if len(partial) == 1 else "their archives"
+        outcome.lines.append(
+            f"Not recorded as swept: {named}, as not all of {its} could be read (see the "
+            "findings above); mend or download it again, and sweep it again."
+        )
+    complete = [a for a in document["archives"] if a["complete"]]
+    if not complete:
+        return outcome
     try:
         with open_ledger(option, create=False) as ledger:
-            for archive in document["archives"]:
+            for archive in complete:
                 entry = entries[account_key(archive["account"], archive["platform"])]
                 row = counts[archive["path"]]
                 details = SweepDetails(

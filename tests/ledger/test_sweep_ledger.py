@@ -149,3 +149,25 @@ def test_an_unreachable_postgresql_is_a_message_without_its_password(
     assert result.exit_code == 4
     assert "the sweep was not recorded in the progress ledger" in result.stderr
     assert "s3cret-pass" not in result.stderr
+
+
+def test_an_archive_not_read_whole_is_not_recorded_as_swept(backend, examples):
+    """Its tweets were read but its direct messages were not: recording it as swept would let
+    the account be closed with reports nobody read."""
+    import zipfile
+
+    x_zip = next(p for p in examples if "WhitbySNT" in str(p))
+    with zipfile.ZipFile(x_zip) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["data/direct-messages.js"] = b"[]"  # without the window.YTD prefix
+    with zipfile.ZipFile(x_zip, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    open_ledger(backend.location, create=True).close()
+    result = swept("--ledger", backend.location)
+    assert "archive-not-ytd" in result.stderr
+    said = result.stderr.replace("\n", " ")
+    assert "Not recorded as swept: WhitbySNT (x), as not all of its archive could be read" in said
+    assert "swept for HelmsleyPolice (facebook), RiponPolice (instagram), with each" in said
+    with open_ledger(backend.location) as ledger:
+        assert sorted(e.handle for e in ledger.events()) == ["HelmsleyPolice", "RiponPolice"]
