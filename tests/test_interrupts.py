@@ -339,6 +339,33 @@ def test_a_closed_stdout_says_what_was_written_and_what_to_do(project, command, 
     assert done.stderr.endswith(said + "\n"), done.stderr
 
 
+def test_a_closed_stdout_after_record_says_the_event_was_recorded(project: Path) -> None:
+    """record appends to the ledger before it prints the event: 'nothing was written' would
+    not be true, and someone reading it would record the step a second time."""
+    done = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f"{sys.executable} -m nypconsol record GrassingtonPCSO announced --by me "
+            "--ledger ledger.sqlite >&-",
+        ],
+        cwd=project,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.FAILURE, done.stderr
+    assert "nothing was written" not in done.stderr
+    assert done.stderr.endswith(
+        "Error: standard output is closed: nothing was printed (send it to a file: > FILE); "
+        "event 1 (@GrassingtonPCSO (x) announced) in the ledger ledger.sqlite was written "
+        "before it\n"
+    ), done.stderr
+    log = CliRunner().invoke(cli, ["log", "--ledger", str(project / "ledger.sqlite")])
+    assert "announced" in log.output
+
+
 def test_a_closed_stdout_does_not_fail_a_command_that_writes_only_files(project: Path) -> None:
     for command in ("plan -o out.json", "init elsewhere"):
         done = subprocess.run(

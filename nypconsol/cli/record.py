@@ -180,6 +180,15 @@ def _record(ledger, entry, step, by, at, note, force, undo) -> None:  # type: ig
             err=True,
         )
         return exit_with(interrupt_exit_code(interrupt))
+    # The event is in the ledger now: an interrupt or a closed stdout while it is reported
+    # must say so, not "nothing was written" (which would have it recorded twice).
+    from nypconsol.core.lookup import label
+    from nypconsol.loaders.writing import JOURNAL
+
+    JOURNAL.append(
+        f"event {recorded.event.id} ({label(entry)} {recorded.event.step}) in the ledger "
+        f"{ledger.display}"
+    )
     _report(ledger, entry, recorded)
     return None
 
