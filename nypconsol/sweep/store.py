@@ -21,6 +21,7 @@ from pathlib import Path
 
 import orjson
 
+from nypconsol.core.errors import NypconsolError
 from nypconsol.loaders.writing import interrupts_held
 
 PREFIX = "nypconsol-sweep-"
@@ -48,9 +49,10 @@ CREATE TABLE public_reply (account INTEGER NOT NULL, user TEXT NOT NULL, sent_ms
 """
 
 
-class StoreError(RuntimeError):
+class StoreError(NypconsolError, RuntimeError):
     """The temporary store could not be written (a full disk, most often); the message names
-    the folder and SQLite's reason, never what was being stored."""
+    the folder and SQLite's reason, never what was being stored. A NypconsolError (exit 4), so
+    that it is said as it is wherever it is raised, even inside a template drawing the items."""
 
 
 class SweepStore:

@@ -239,3 +239,21 @@ def test_a_signal_mid_sweep_leaves_no_store_behind(tmp_path, signal_number, code
     assert "Traceback" not in stderr
     assert leftovers(scratch) == []
     assert not (tmp_path / "out").exists()
+
+
+def test_a_store_failing_while_a_page_is_drawn_is_said_as_the_store_s_error(examples, monkeypatch):
+    """The HTML worklist draws its items inside the template: a store that fails then (a full
+    TMPDIR as SQLite sorts) is the store's error, exit 4, not a problem with the template."""
+    import sqlite3
+
+    from nypconsol.sweep.stored import StoredSweep
+
+    def failing(self, district, priority=None):  # type: ignore[no-untyped-def]
+        raise self.store._error(sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(StoredSweep, "entries", failing)
+    result = run("sweep", "-i", "inventory.csv", "archives", "--format", "html")
+    assert result.exit_code == ExitCode.FAILURE, result.stderr
+    assert "temporary store" in result.stderr and "TMPDIR" in result.stderr
+    assert "template" not in result.stderr
+    assert leftovers(examples / "tmp") == []
