@@ -102,7 +102,7 @@ class SweepStore:
         setting is the process's, so the one it replaces is put back on close."""
         try:
             row = self.db.execute("PRAGMA temp_store_directory").fetchone()
-            self.db.execute(f"PRAGMA temp_store_directory = '{folder.replace(chr(39), '')}'")
+            self.db.execute(f"PRAGMA temp_store_directory = {_quoted(folder)}")
         except sqlite3.Error:  # a SQLite built without it: its sort files stay unnamed
             return None
         return row[0] if row else ""
@@ -123,8 +123,7 @@ class SweepStore:
             if db is not None:
                 if self._previous_temp is not None:
                     with contextlib.suppress(sqlite3.Error):
-                        previous = self._previous_temp.replace("'", "")
-                        db.execute(f"PRAGMA temp_store_directory = '{previous}'")
+                        db.execute(f"PRAGMA temp_store_directory = {_quoted(self._previous_temp)}")
                     self._previous_temp = None
                 db.close()
                 self.db = None  # type: ignore[assignment]
@@ -278,6 +277,13 @@ class SweepStore:
                 answered_by = None
             kinds = () if attachments == "[]" else tuple(loads(attachments))
             yield (*fields, kinds, answered_by)
+
+
+def _quoted(text: str) -> str:
+    """A PRAGMA's value as an SQL string literal (a PRAGMA takes no parameters): a quote in the
+    folder's name (/home/o'brien/tmp) doubled. Dropped, it named a folder that does not exist,
+    the setting failed quietly, and SQLite's sort files went to its own default folder."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _remove(folder: Path) -> None:

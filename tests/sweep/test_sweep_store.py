@@ -70,6 +70,22 @@ def test_a_full_disk_is_a_store_error_naming_the_folder_and_what_to_do(tmp_path)
     assert leftovers(tmp_path) == []
 
 
+def test_sqlite_s_own_temporary_files_go_into_the_store_even_with_a_quote_in_tmpdir(tmp_path):
+    """SQLite's sort files hold message text: they are made in the store's folder, whatever
+    TMPDIR is called (a quote in it, /home/o'brien/tmp), and the setting is put back after."""
+    parent = tmp_path / "o'brien"
+    parent.mkdir()
+    with SweepStore(parent) as store:
+        (where,) = store.db.execute("PRAGMA temp_store_directory").fetchone()
+        assert where == str(store.folder)
+        with SweepStore(tmp_path) as inner:
+            (inner_where,) = inner.db.execute("PRAGMA temp_store_directory").fetchone()
+            assert inner_where == str(inner.folder)
+        (back,) = store.db.execute("PRAGMA temp_store_directory").fetchone()
+        assert back == str(store.folder)
+    assert leftovers(parent) == []
+
+
 @pytest.fixture
 def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NYPCONSOL_PSEUDONYM_KEY", KEY)
