@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from nypconsol.core.errors import InputError
+from nypconsol.core.errors import InputError, NypconsolError
 from nypconsol.core.parsing import terminal_safe
 
 TEMPLATES_PACKAGE = "nypconsol.render"
@@ -109,6 +109,8 @@ def render_pieces(name: str, fields: Mapping[str, Any]) -> Iterator[str]:
             piece = next(pieces)
         except StopIteration:
             return
+        except NypconsolError:  # the data's own error, already said for a person (the sweep's
+            raise  # store failing as its items are drawn): not a problem with the template
         except Exception as exc:  # every Jinja2 error, and errors raised by filters on data
             raise _problem(name, None, exc) from None
         yield piece

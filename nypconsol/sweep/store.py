@@ -21,6 +21,7 @@ from pathlib import Path
 
 import orjson
 
+from nypconsol.core.errors import NypconsolError
 from nypconsol.loaders.writing import interrupts_held
 
 PREFIX = "nypconsol-sweep-"
@@ -48,9 +49,10 @@ CREATE TABLE public_reply (account INTEGER NOT NULL, user TEXT NOT NULL, sent_ms
 """
 
 
-class StoreError(RuntimeError):
+class StoreError(NypconsolError, RuntimeError):
     """The temporary store could not be written (a full disk, most often); the message names
-    the folder and SQLite's reason, never what was being stored."""
+    the folder and SQLite's reason, never what was being stored. A NypconsolError (exit 4), so
+    that it is said as it is wherever it is raised, even inside a template drawing the items."""
 
 
 class SweepStore:
@@ -100,7 +102,7 @@ class SweepStore:
         setting is the process's, so the one it replaces is put back on close."""
         try:
             row = self.db.execute("PRAGMA temp_store_directory").fetchone()
-            self.db.execute(f"PRAGMA temp_store_directory = '{folder.replace(chr(39), '')}'")
+            self.db.execute(f"PRAGMA temp_store_directory = {_quoted(folder)}")
         except sqlite3.Error:  # a SQLite built without it: its sort files stay unnamed
             return None
         return row[0] if row else ""
@@ -121,8 +123,7 @@ class SweepStore:
             if db is not None:
                 if self._previous_temp is not None:
                     with contextlib.suppress(sqlite3.Error):
-                        previous = self._previous_temp.replace("'", "")
-                        db.execute(f"PRAGMA temp_store_directory = '{previous}'")
+                        db.execute(f"PRAGMA temp_store_directory = {_quoted(self._previous_temp)}")
                     self._previous_temp = None
                 db.close()
                 self.db = None  # type: ignore[assignment]
@@ -276,6 +277,13 @@ class SweepStore:
                 answered_by = None
             kinds = () if attachments == "[]" else tuple(loads(attachments))
             yield (*fields, kinds, answered_by)
+
+
+def _quoted(text: str) -> str:
+    """A PRAGMA's value as an SQL string literal (a PRAGMA takes no parameters): a quote in the
+    folder's name (/home/o'brien/tmp) doubled. Dropped, it named a folder that does not exist,
+    the setting failed quietly, and SQLite's sort files went to its own default folder."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _remove(folder: Path) -> None:

@@ -70,6 +70,22 @@ def test_a_full_disk_is_a_store_error_naming_the_folder_and_what_to_do(tmp_path)
     assert leftovers(tmp_path) == []
 
 
+def test_sqlite_s_own_temporary_files_go_into_the_store_even_with_a_quote_in_tmpdir(tmp_path):
+    """SQLite's sort files hold message text: they are made in the store's folder, whatever
+    TMPDIR is called (a quote in it, /home/o'brien/tmp), and the setting is put back after."""
+    parent = tmp_path / "o'brien"
+    parent.mkdir()
+    with SweepStore(parent) as store:
+        (where,) = store.db.execute("PRAGMA temp_store_directory").fetchone()
+        assert where == str(store.folder)
+        with SweepStore(tmp_path) as inner:
+            (inner_where,) = inner.db.execute("PRAGMA temp_store_directory").fetchone()
+            assert inner_where == str(inner.folder)
+        (back,) = store.db.execute("PRAGMA temp_store_directory").fetchone()
+        assert back == str(store.folder)
+    assert leftovers(parent) == []
+
+
 @pytest.fixture
 def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NYPCONSOL_PSEUDONYM_KEY", KEY)
@@ -239,3 +255,21 @@ def test_a_signal_mid_sweep_leaves_no_store_behind(tmp_path, signal_number, code
     assert "Traceback" not in stderr
     assert leftovers(scratch) == []
     assert not (tmp_path / "out").exists()
+
+
+def test_a_store_failing_while_a_page_is_drawn_is_said_as_the_store_s_error(examples, monkeypatch):
+    """The HTML worklist draws its items inside the template: a store that fails then (a full
+    TMPDIR as SQLite sorts) is the store's error, exit 4, not a problem with the template."""
+    import sqlite3
+
+    from nypconsol.sweep.stored import StoredSweep
+
+    def failing(self, district, priority=None):  # type: ignore[no-untyped-def]
+        raise self.store._error(sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(StoredSweep, "entries", failing)
+    result = run("sweep", "-i", "inventory.csv", "archives", "--format", "html")
+    assert result.exit_code == ExitCode.FAILURE, result.stderr
+    assert "temporary store" in result.stderr and "TMPDIR" in result.stderr
+    assert "template" not in result.stderr
+    assert leftovers(examples / "tmp") == []
