@@ -22,6 +22,10 @@ FORCE = "force"  # the force-wide "district", listed last like the plan does
 PRIORITIES = tuple(p.value for p in Priority)  # by rank: P1, P2, P3, none
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _BATCH = 2048
+# Lists kept once and shared, at most this many: the lists triaged alike (categories, the
+# common cues) come early and are few; a message's own cues seldom repeat, and a cache of all
+# of them would grow with the sweep.
+SHARED_LISTS = 4096
 
 _SCHEMA = """
 CREATE TABLE item (
@@ -133,7 +137,7 @@ class ItemWriter:
         found = self._lists.get(values)
         if found is None:
             found = orjson.dumps(values).decode()
-            if len(self._lists) < 65536:  # lists triaged alike are many; texts' cues are not
+            if len(self._lists) < SHARED_LISTS:
                 self._lists[values] = found
         return found
 
@@ -205,8 +209,16 @@ class ItemWriter:
             self.flush()
 
     def set_follow_ups(self, number: int, message_ids: list[str]) -> None:
-        """The follow-ups of the report made as item ``number``, in the order read."""
+        """The follow-ups of the report made as item ``number``, in the order read (written a
+        batch at a time: reports with follow-ups are many in a large sweep)."""
         self._follow_ups.append((orjson.dumps(message_ids).decode(), number))
+        if len(self._follow_ups) >= _BATCH:
+            self._write_follow_ups()
+
+    def _write_follow_ups(self) -> None:
+        self.flush()  # the reports' own rows first
+        follow_ups, self._follow_ups = self._follow_ups, []
+        self.store.executemany("UPDATE item SET follow_ups = ? WHERE n = ?", follow_ups)
 
     def flush(self) -> None:
         if self._rows:
@@ -215,9 +227,7 @@ class ItemWriter:
 
     def finish(self) -> ItemCounts:
         """Every item written, the reports' follow-ups named, and the indexes made."""
-        self.flush()
-        self.store.executemany("UPDATE item SET follow_ups = ? WHERE n = ?", self._follow_ups)
-        self._follow_ups = []
+        self._write_follow_ups()
         for statement in _INDEXES.split(";"):
             if statement.strip():
                 self.store.execute(statement)

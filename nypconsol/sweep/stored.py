@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import orjson
 
-from nypconsol.sweep.items import PRIORITIES, ItemCounts
+from nypconsol.sweep.items import PRIORITIES, SHARED_LISTS, ItemCounts
 from nypconsol.sweep.model import ArchiveCoverage
 from nypconsol.sweep.store import SweepStore
 
@@ -65,7 +65,7 @@ class StoredSweep:
         found = self._lists.get(text)
         if found is None:
             found = orjson.loads(text)
-            if len(self._lists) < 65536:
+            if len(self._lists) < SHARED_LISTS:
                 self._lists[text] = found
         return found
 
