@@ -334,6 +334,14 @@ def _to_folder(result, output: str) -> None:  # type: ignore[no-untyped-def]
         f"Wrote the worklists of {districts} (CSV and HTML) and sweep.json to {output}, "
         "readable only by you",
     )
+    mode = stat.S_IMODE(os.stat(output).st_mode)
+    if mode & 0o077:  # a folder that was there before: its mode is the user's to choose
+        click.echo(
+            f"Note: {output} itself was there before and others can open it (mode {mode:04o}); "
+            f"the files in it are owner-only, but to keep even their names private: chmod 700 "
+            f"{output}",
+            err=True,
+        )
 
 
 def _record(ledger: str | None, head: dict, counts: dict, entries: dict):  # type: ignore[no-untyped-def]

@@ -300,3 +300,17 @@ def test_a_store_failing_while_a_page_is_drawn_is_said_as_the_store_s_error(exam
     assert "temporary store" in result.stderr and "TMPDIR" in result.stderr
     assert "template" not in result.stderr
     assert leftovers(examples / "tmp") == []
+
+
+def test_a_folder_others_can_open_is_pointed_out_not_changed(examples):
+    """-o into a folder the user made before: its mode is theirs; the files are owner-only."""
+    (examples / "shared").mkdir(mode=0o755)
+    os.chmod(examples / "shared", 0o755)
+    result = run("sweep", "-i", "inventory.csv", "archives", "-o", "shared")
+    assert result.exit_code == 0, result.stderr
+    assert "others can open it (mode 0755)" in result.stderr
+    assert "chmod 700 shared" in result.stderr
+    assert stat.S_IMODE((examples / "shared").stat().st_mode) == 0o755
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (examples / "shared").iterdir()} == {0o600}
+    again = run("sweep", "-i", "inventory.csv", "archives", "-o", "made")
+    assert "others can open" not in again.stderr
