@@ -24,6 +24,7 @@ from nypconsol.enrich.errors import ApiBaseError, LookupFailed
 from nypconsol.enrich.http import HttpSettings, Transport
 from nypconsol.enrich.ratelimit import reset_time
 from nypconsol.enrich.secrets import Redactor, Secret, clean_text
+from nypconsol.sweep.decode import has_half_pairs, whole_characters
 from nypconsol.sweep.mastodon import published_ms
 from nypconsol.sweep.model import ApiStatus, MastodonInbox, SweepAccount
 
@@ -132,6 +133,8 @@ class MastodonInboxReader:
         except (ValueError, UnicodeDecodeError, RecursionError):
             # Never a piece of the body here: it may hold what someone wrote.
             raise _Failed(f"{base} sent an answer to {path} that is not JSON") from None
+        if has_half_pairs(reply.body):
+            value = whole_characters(value)
         return value, _next_page(reply.headers.get("link", ""), base)
 
     def _wait(self, headers: Any, base: str) -> None:

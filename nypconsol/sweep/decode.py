@@ -4,8 +4,10 @@ people wrote: X's ``window.YTD`` JavaScript, JSON, Meta's mojibake and X's HTML 
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import orjson
 
@@ -17,6 +19,28 @@ _THAR_PREFIX = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*window\.__THAR_CONFIG\s*=")
 _BOM = b"\xef\xbb\xbf"
 
 
+# JSON may escape half of a UTF-16 pair (\ud83d) on its own, as when an emoji is cut short:
+# orjson refuses it; json reads it into a str that no encoding, SQLite's included, can hold.
+# Such halves become U+FFFD, as a browser shows them.
+_HALF_PAIR = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def has_half_pairs(data: bytes) -> bool:
+    """Whether JSON text escapes any UTF-16 surrogate (whole pairs too: a cheap first look)."""
+    return _HALF_PAIR.search(data) is not None
+
+
+def whole_characters(value: Any) -> Any:
+    """A decoded JSON value with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [whole_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {whole_characters(k): whole_characters(v) for k, v in value.items()}
+    return value
+
+
 def parse_json(data: bytes | bytearray | memoryview, *, offset: int = 0, prefix_lines: int = 0):  # type: ignore[no-untyped-def]
     """The JSON value in ``data``; a MemberError (``archive-truncated``) naming the line and
     column when it is cut short or broken. The message never quotes the file."""
@@ -25,6 +49,11 @@ def parse_json(data: bytes | bytearray | memoryview, *, offset: int = 0, prefix_
     except orjson.JSONDecodeError as error:
         line, column, position = error.lineno, error.colno, error.pos
         reason = str(error).split(":", 1)[0]  # orjson's own words, before the location
+    if "surrogate" in reason:  # half of a UTF-16 pair, escaped on its own (an emoji cut short)
+        try:
+            return whole_characters(json.loads(bytes(data)))
+        except (ValueError, RecursionError):
+            pass
     if reason.startswith("str is not valid UTF-8"):
         what = "is not UTF-8 text"
     elif position >= len(data) - 1 or reason.startswith("unexpected end of data"):

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from nypconsol.sweep.conversations import ReadContext, meta_message_id
 from nypconsol.sweep.decode import unmojibake
-from nypconsol.sweep.model import Platform
+from nypconsol.sweep.model import EARLIEST_MS, LATEST_MS, Platform
 
 _ROOT = r"(?P<root>(?:your_activity_across_facebook/|your_facebook_activity/|your_instagram_activity/)?messages)"
 _THREAD = re.compile(
@@ -219,7 +219,11 @@ def _read_page(
     for message in messages:
         sender = message.get(sender_key) if isinstance(message, dict) else None
         sent_ms = message.get(time_key) if isinstance(message, dict) else None
-        if not isinstance(sender, str) or type(sent_ms) is not int:
+        if (
+            not isinstance(sender, str)
+            or type(sent_ms) is not int
+            or not EARLIEST_MS <= sent_ms <= LATEST_MS
+        ):
             skipped += 1
             continue
         if message.get(unsent_key) or message.get("type") in _SKIPPED_TYPES:

@@ -39,6 +39,12 @@ class Priority(StrEnum):
         return _RANK[self]
 
 
+# The times a message can carry: years 1 to 9999, in milliseconds since 1970 (what the
+# document's UTC times can show). A corrupted number outside them is no time at all.
+EARLIEST_MS = -62_135_596_800_000
+LATEST_MS = 253_402_300_799_999
+
+
 _RANK = {Priority.P1: 0, Priority.P2: 1, Priority.P3: 2, Priority.NONE: 3}
 
 

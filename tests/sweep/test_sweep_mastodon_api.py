@@ -368,3 +368,25 @@ def test_a_bad_token_or_base_is_a_usage_error(instance, monkeypatch, variable, v
     assert result.exit_code == 2
     assert message in result.stderr
     assert "has spaces in it" not in result.stderr
+
+
+def test_a_lone_surrogate_from_the_instance_is_a_replacement_character(instance, monkeypatch):
+    """JSON may escape half of a UTF-16 pair (\\ud800) that no text can hold: it reads as U+FFFD,
+    and the rest of what the instance sent is swept."""
+    broken = status(
+        "m2", "2026-11-13T11:00:00.000Z", "204", "carl\ud800", "<p>thanks \ud800 for the help</p>"
+    )
+    notifications = FakeMastodon.__call__
+
+    def answer(self, request):  # type: ignore[no-untyped-def]
+        if request.path == "/api/v1/notifications" and "max_id" not in request.args:
+            self.calls.append(request.full_path)
+            return self.page([notification("n2", broken)], request, [])
+        return notifications(self, request)
+
+    monkeypatch.setattr(FakeMastodon, "__call__", answer)
+    document, _ = swept()
+    items = {item["message_id"]: item for item in document["items"]}
+    assert items["m2"]["text"] == "thanks \ufffd for the help"
+    assert items["m2"]["sender"] == "carl\ufffd@mastodon.social"
+    assert "s1" in items  # the direct messages still read

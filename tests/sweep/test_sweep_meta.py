@@ -259,3 +259,27 @@ def test_an_html_export_is_a_finding_saying_to_download_json(tmp_path):
     assert [f.code for f in result.findings] == ["archive-layout"]
     assert "JSON format" in result.findings[0].message
     assert result.archives == ()
+
+
+@pytest.mark.parametrize("when", [10**20, 2**63, -(10**17), 10**16])
+def test_a_time_no_calendar_holds_is_a_skipped_message_not_a_crash(tmp_path, when):
+    """A corrupted timestamp_ms (beyond year 9999, or before year 1) skips that message with
+    the finding that says so; the others are swept, and the document can be written."""
+    from nypconsol.sweep import sweep_document
+
+    files = {
+        "messages/inbox/resident_1/message_1.json": thread(
+            ["Resident", PAGE],
+            [
+                fb_message("Resident", when, "a time from nowhere"),
+                fb_message("Resident", T0, "a time from the calendar"),
+            ],
+            "Resident",
+            "inbox/resident_1",
+        )
+    }
+    archive = zip_archive(tmp_path / "MaltonPolice" / "facebook-maltonpolice-2026.zip", files)
+    result = read_archives([str(archive)], ACCOUNTS)
+    assert [f.code for f in result.findings] == ["archive-skipped-entries"]
+    assert [m.text for m in result.messages] == ["a time from the calendar"]
+    assert [i["text"] for i in sweep_document(result)["items"]] == ["a time from the calendar"]

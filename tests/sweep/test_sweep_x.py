@@ -388,3 +388,24 @@ def test_an_archive_zipped_inside_one_folder_is_read(tmp_path):
     result = read_archives([str(archive)], ACCOUNTS)
     assert result.findings == ()
     assert len(result.messages) == 1
+
+
+def test_half_of_a_utf16_pair_reads_as_a_replacement_character_not_a_lost_file(tmp_path):
+    """X escapes text as JSON; an emoji cut in half leaves \\ud83d alone, which orjson refuses:
+    the file is still read, the half shown as U+FFFD, every other message as it was."""
+    body = ytd(
+        "direct_messages",
+        [
+            conversation(
+                f"{WHITBY_ID}-{RESIDENT}",
+                dm("4002", RESIDENT, WHITBY_ID, "cut PLACEHOLDER here", "2026-01-01T12:05:00.000Z"),
+                dm("4001", RESIDENT, WHITBY_ID, "whole \U0001f600", "2026-01-01T12:00:00.000Z"),
+            )
+        ],
+    ).replace("PLACEHOLDER", "\\ud83d")
+    archive = zip_archive(
+        tmp_path / "x.zip", {"data/account.js": x_account(), "data/direct-messages.js": body}
+    )
+    read = read_archives([str(archive)], ACCOUNTS)
+    assert [f.code for f in read.findings] == []
+    assert sorted(m.text for m in read.messages) == ["cut \ufffd here", "whole \U0001f600"]
