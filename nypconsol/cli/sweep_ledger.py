@@ -26,34 +26,18 @@ class LedgerOutcome:
     failed: bool = False
 
 
-def _counts(document: dict) -> dict[str, dict[str, int]]:
-    """Per archive: the items of each priority and the unanswered P1 and P2 ones."""
-    counts: dict[str, dict[str, int]] = {
-        a["path"]: {"P1": 0, "P2": 0, "P3": 0, "unanswered": 0} for a in document["archives"]
-    }
-    for item in document["items"]:
-        row = counts[item["archive"]]
-        priority = item["priority"]
-        if priority in row:
-            row[priority] += 1
-        if priority in ("P1", "P2") and not item["answered"]:
-            row["unanswered"] += 1
-    return counts
-
-
 def record_sweep(
     option: str | None,
     document: dict,
     entries: Mapping[tuple[str, str], PlanEntry],
     account_key,  # type: ignore[no-untyped-def]
     *,
-    counts: Mapping[str, Mapping[str, int]] | None = None,
+    counts: Mapping[str, Mapping[str, int]],
 ) -> LedgerOutcome:
     """Record the sweep in the ledger named by ``option`` (else the variable, else the default
     file when it exists). ``entries`` are the plan's migrated accounts by ``account_key(handle,
     platform)``. ``counts`` are each archive's items by priority and its unanswered P1 and P2
-    items, by path (``StoredSweep.archive_counts``); without them they are counted from the
-    document's items."""
+    items, by path (``StoredSweep.archive_counts``)."""
     from nypconsol.ledger import LedgerError, LedgerKind, LedgerSource, resolve_location
 
     outcome = LedgerOutcome()
@@ -83,8 +67,6 @@ def _record(option, document, entries, account_key, outcome, counts):  # type: i
     from nypconsol.ledger import InvalidRecord, LedgerError, SweepDetails, open_ledger, record_sweep
 
     recorded: list[str] = []
-    if counts is None:
-        counts = _counts(document)
     # An archive not read whole (a message file refused) is not swept: recording it would let
     # the account be closed with messages nobody has read.
     partial = [a for a in document["archives"] if not a["complete"]]

@@ -95,7 +95,6 @@ class SweepStore:
             raise
         self._rows: list[tuple] = []
         self._replies: list[tuple] = []
-        self._inserted = 0
 
     def _temp_directory(self, folder: str) -> str | None:
         """Point SQLite's sort files at our folder (they would go to TMPDIR, unnamed); the
